@@ -1,0 +1,222 @@
+"""The ``govrules`` command line.
+
+Exit codes: 0 compliant (or lint clean), 1 not compliant, 2 usage error, 3 invalid declaration
+or rule file (the message names file, line and column or the field path, on stderr), 4 an
+internal engine fault. Nothing is written to ``--output`` unless every input was valid; the file
+is written whole or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .declaration import load_declaration
+from .errors import DeclarationError
+from .errors import GovrulesError
+from .errors import RuleError
+from .evaluator import Engine
+from .evaluator import EngineName
+from .evaluator import load_rulesets
+from .evaluator import load_sources
+from .evaluator import parse_date
+from .evaluator import read_source
+from .evaluator import rule_files
+from .render import to_html
+from .render import to_json
+from .render import to_junit
+from .render import to_text
+from .report import Report
+from .report import rule_sort_key
+
+
+class _Failure(click.ClickException):
+    """A govrules error shown as ``Error: …`` with the error's own exit code."""
+
+    def __init__(self, err: GovrulesError) -> None:
+        super().__init__(str(err))
+        self.exit_code = err.exit_code
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"Error: {self.format_message()}", err=True)
+
+
+def _rules(paths: Sequence[str]) -> Any:
+    try:
+        return load_rulesets(list(paths) if paths else None)
+    except GovrulesError as err:
+        raise _Failure(err) from None
+
+
+def _write(output: str | None, text: str) -> None:
+    """Write all of ``text`` to ``output`` (atomically) or to standard output."""
+    if output is None or output == "-":
+        click.echo(text, nl=False)
+        return
+    target = Path(output)
+    directory = target.parent if str(target.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+    except OSError as err:
+        raise click.UsageError(f"cannot write {output}: {err.strerror}") from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="govrules")
+def main() -> None:
+    """Check place governance declarations against cited, dated rules."""
+
+
+_RULES_OPTION = click.option(
+    "--rules",
+    "rules_paths",
+    multiple=True,
+    metavar="PATH",
+    help="Rule file or folder (repeatable; later files may override parameters). "
+    "Default: the bundled rulesets.",
+)
+
+
+@main.command()
+@click.argument("declarations", nargs=-1, required=True, metavar="DECLARATION...")
+@_RULES_OPTION
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Evaluation date (default: today).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "html", "junit"]),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.option("--output", "-o", metavar="FILE", help="Write the report to FILE.")
+@click.option(
+    "--engine",
+    type=click.Choice(["durable", "python"]),
+    default=None,
+    help="Rule engine (default: durable where it is available).",
+)
+@click.option("--color/--no-color", default=None, help="Colour in text output.")
+def check(
+    declarations: tuple[str, ...],
+    rules_paths: tuple[str, ...],
+    as_of: str | None,
+    fmt: str,
+    output: str | None,
+    engine: str | None,
+    color: bool | None,
+) -> None:
+    """Check DECLARATION files (YAML or JSON) against the rules."""
+    try:
+        date = parse_date(as_of)
+    except GovrulesError as err:
+        raise click.BadParameter(str(err), param_hint="'--as-of'") from None
+    program = _rules(rules_paths)
+    problems: list[str] = []
+    loaded = []
+    for path in declarations:
+        try:
+            loaded.append((path, load_declaration(path)))
+        except DeclarationError as err:
+            problems.append(str(err))
+    if problems:
+        click.echo("Error: " + "\n".join(problems), err=True)
+        sys.exit(3)
+    chosen: EngineName = engine if engine in ("durable", "python") else "auto"  # type: ignore[assignment]
+    try:
+        eng = Engine(program, chosen)
+        reports = [eng.evaluate(decl, date, source=path) for path, decl in loaded]
+    except GovrulesError as err:
+        raise _Failure(err) from None
+    _write(output, _render(reports, fmt, color, output))
+    sys.exit(0 if all(r.compliant for r in reports) else 1)
+
+
+def _render(reports: list[Report], fmt: str, color: bool | None, output: str | None) -> str:
+    if fmt == "json":
+        return to_json(reports, single=len(reports) == 1)
+    if fmt == "html":
+        return to_html(reports)
+    if fmt == "junit":
+        return to_junit(reports)
+    use_color = color if color is not None else (output is None and sys.stdout.isatty())
+    width = None
+    if use_color:
+        width = click.get_terminal_size()[0] if hasattr(click, "get_terminal_size") else None
+    return to_text(reports, color=use_color, width=width)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def lint(paths: tuple[str, ...], fmt: str) -> None:
+    """Parse and check rule files; report every problem as file:line:col: code: message."""
+    try:
+        files = rule_files(paths)
+        program = load_sources(read_source(p) for p in files)
+    except RuleError as err:
+        if fmt == "json":
+            click.echo(
+                json.dumps({"diagnostics": [d.to_json() for d in err.diagnostics]}, indent=2)
+            )
+        else:
+            click.echo(err.render(), err=True)
+        sys.exit(3)
+    except GovrulesError as err:
+        raise _Failure(err) from None
+    if fmt == "json":
+        click.echo(json.dumps({"diagnostics": []}))
+    else:
+        click.echo(
+            f"ok: {len(program.rules)} rules in {len(files)} file(s), "
+            f"{len(program.params)} parameters"
+        )
+
+
+@main.command("rules")
+@_RULES_OPTION
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def rules_cmd(rules_paths: tuple[str, ...], fmt: str) -> None:
+    """List the rules: id, severity, due date, title, citation."""
+    program = _rules(rules_paths)
+    rows = sorted(program.rules, key=lambda r: (r.ruleset, rule_sort_key(r.id)))
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "rules": [
+                        {
+                            "id": r.id,
+                            "title": r.rule.title,
+                            "severity": r.rule.severity,
+                            "due": r.due.isoformat() if r.due else None,
+                            "citation": r.citation,
+                            "ruleset": r.ruleset,
+                        }
+                        for r in rows
+                    ]
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return
+    for r in rows:
+        due = r.due.isoformat() if r.due else "-"
+        click.echo(f"{r.id:<8} {r.rule.severity:<6} {due:<10}  {r.rule.title}")
+        click.echo(f"{'':<28}{r.citation}  [{r.ruleset}]")

@@ -1,0 +1,355 @@
+"""Loading rulesets and evaluating declarations: the public entry points of the library.
+
+    >>> from govrules import load_rulesets, load_declaration, evaluate
+    >>> program = load_rulesets()                         # the bundled rulesets
+    >>> report = evaluate(program, load_declaration("examples/northshire.yaml"), "2023-09-30")
+    >>> report.compliant
+    True
+
+An :class:`Engine` compiles a program once (closures for the Python back-end, one registered
+durable_rules ruleset per declaration format) and is then reused for every evaluation; it is
+safe to share between threads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.resources
+import sys
+import threading
+from collections.abc import Iterable
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from typing import Literal
+
+from pydantic import BaseModel
+
+from . import ir
+from .checker import FORMATS
+from .checker import CheckedRule
+from .checker import Program
+from .checker import check_program
+from .compiler import lower
+from .declaration import validate_declaration
+from .errors import EvaluationError
+from .errors import RuleError
+from .errors import RuleSyntaxError
+from .errors import UsageError
+from .interpreter import CompiledRule
+from .interpreter import Compiler
+from .interpreter import Ctx
+from .report import Finding
+from .report import Report
+from .report import Status
+from .report import rule_sort_key
+from .source import Source
+from .syntax import parse_module
+
+EngineName = Literal["auto", "durable", "python"]
+RULE_SUFFIX = ".gr"
+
+
+def bundled_rules_dir() -> Path:
+    """The rulesets shipped with the package (or, in a checkout, the top-level ``rules/``)."""
+    packaged = importlib.resources.files("govrules") / "rules"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2] / "rules"
+
+
+def rule_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Rule files named by ``paths``: files as given, folders searched for ``*.gr`` in order."""
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            found = sorted(p.rglob(f"*{RULE_SUFFIX}"))
+            if not found:
+                raise UsageError(f"{p}: no rule files (*{RULE_SUFFIX}) in this folder")
+            out.extend(found)
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise UsageError(f"{p}: no such rule file or folder")
+    return out
+
+
+def read_source(path: Path) -> Source:
+    """A rule file as a :class:`Source`; unreadable files are usage errors, not crashes."""
+    try:
+        return Source(path.read_text(encoding="utf-8"), str(path))
+    except UnicodeDecodeError as err:
+        raise UsageError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from None
+    except OSError as err:
+        raise UsageError(f"{path}: cannot read ({err.strerror})") from None
+
+
+def load_sources(sources: Iterable[Source]) -> Program:
+    """Parse and check rule texts in order; every problem of every file is reported together."""
+    modules = []
+    diagnostics = []
+    for source in sources:
+        try:
+            modules.append((source, parse_module(source)))
+        except RuleError as err:
+            diagnostics.extend(err.diagnostics)
+    if diagnostics:
+        raise RuleSyntaxError(diagnostics)
+    return check_program(modules)
+
+
+def load_rulesets(paths: Iterable[str | Path] | None = None) -> Program:
+    """Load rule files (or folders of them); ``None`` loads the bundled rulesets.
+
+    Raises:
+        RuleSyntaxError: a file does not parse.
+        RuleCompileError: the files parse but have errors.
+        UsageError: a path does not exist or cannot be read.
+    """
+    chosen = [bundled_rules_dir()] if paths is None else list(paths)
+    return load_sources(read_source(p) for p in rule_files(chosen))
+
+
+def parse_date(value: str | dt.date | None) -> dt.date:
+    """An evaluation date from ISO text, a date, or ``None`` (today)."""
+    if value is None:
+        return dt.date.today()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"'{value}' is not a date; write YYYY-MM-DD, e.g. 2023-09-30") from None
+
+
+class _FormatEngine:
+    """Compiled rules for one declaration format."""
+
+    def __init__(
+        self, program: Program, rules: tuple[CheckedRule, ...], fmt: str, closures: Compiler
+    ) -> None:
+        self.rules = tuple(CompiledRule(r, closures) for r in rules)
+        self.plan, self.lowered = lower(program, closures, rules, fmt)
+        self.rulesets = tuple(
+            _ruleset_json(i) for i in program.rulesets if i.declaration_format == fmt
+        )
+        self._durable: Any = None
+        self._lock = threading.Lock()
+
+    def durable(self) -> Any:
+        with self._lock:
+            if self._durable is None:
+                from .backends import durable
+
+                self._durable = durable.DurableEngine(self.plan)
+            return self._durable
+
+
+def _ruleset_json(info: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": info.name, "version": info.version, "digest": info.digest}
+    if info.overrides:
+        out["overrides"] = [
+            {
+                "parameter": o.parameter,
+                "value": _plain(o.value),
+                "previous": _plain(o.previous),
+                "file": o.file,
+                "line": o.line,
+                "previous_file": o.previous_file,
+            }
+            for o in info.overrides
+        ]
+    return out
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def durable_available() -> tuple[bool, str | None]:
+    """Whether the durable_rules back-end can run here, and why not."""
+    try:
+        from .backends import durable
+    except Exception as err:  # pragma: no cover - only where the import itself breaks
+        return False, str(err)
+    return durable.AVAILABLE, durable.UNAVAILABLE_REASON
+
+
+class Engine:
+    """A program compiled for evaluation on one back-end; build once, evaluate many times."""
+
+    def __init__(self, program: Program, engine: EngineName = "auto") -> None:
+        self.program = program
+        ok, why = durable_available()
+        if engine == "durable" and not ok:
+            raise UsageError(f"the durable_rules engine is not available here: {why}")
+        if engine == "auto":
+            if not ok:
+                print(
+                    f"govrules: durable_rules unavailable ({why}); using the Python engine",
+                    file=sys.stderr,
+                )
+            engine = "durable" if ok else "python"
+        self.name: Literal["durable", "python"] = engine  # type: ignore[assignment]
+        closures = Compiler(program)
+        self._formats: dict[str, _FormatEngine] = {}
+        for fmt in {r.declaration_format for r in program.rules}:
+            self._formats[fmt] = _FormatEngine(program, program.for_format(fmt), fmt, closures)
+        if self.name == "durable":
+            for fe in self._formats.values():
+                fe.durable()  # register once, up front, never per request
+
+    def evaluate(
+        self,
+        declaration: BaseModel | Mapping[str, Any],
+        as_of: str | dt.date | None = None,
+        *,
+        source: str | None = None,
+    ) -> Report:
+        """Check one declaration; a validated model or a mapping (validated here)."""
+        if not isinstance(declaration, BaseModel):
+            declaration = validate_declaration(dict(declaration), source or "<declaration>")
+        date = parse_date(as_of)
+        doc = declaration.model_dump()
+        fmt = str(doc.get("format", ""))
+        fe = self._formats.get(fmt)
+        rulesets: tuple[dict[str, Any], ...] = fe.rulesets if fe else ()
+        findings: list[Finding] = []
+        if fe is not None:
+            findings = self._run(fe, doc, date)
+        findings.sort(key=lambda f: rule_sort_key(f.rule))
+        place = doc.get("place") or {}
+        return Report(
+            as_of=date,
+            place=str(place.get("id", "")),
+            name=str(place.get("name", "")),
+            source=source,
+            rulesets=rulesets,
+            findings=tuple(findings),
+            engine=self.name,
+        )
+
+    def _run(self, fe: _FormatEngine, doc: dict[str, Any], as_of: dt.date) -> list[Finding]:
+        outcomes: dict[str, ir.Outcome] = {}
+        results: list[tuple[CompiledRule, Ctx, bool, bool | None]] = []
+        facts: list[dict[str, ir.AtomValue]] = []
+        durable = self.name == "durable"
+        for cr in fe.rules:
+            ctx = Ctx(doc, as_of, outcomes)
+            ctx.record = {}
+            applicable, requirement = cr.evaluate(ctx)
+            outcomes[cr.checked.id] = ir.Outcome(applicable, requirement is True)
+            results.append((cr, ctx, applicable, requirement))
+            if durable:
+                record, ctx.record = ctx.record, None
+                facts.append(fe.lowered[cr.checked.id].input_fact(ctx))
+                ctx.record = record
+        if durable and facts:
+            decided = fe.durable().evaluate(facts)
+            for rule_id, mine in outcomes.items():
+                theirs = decided.get(rule_id)
+                if theirs != mine:
+                    raise EvaluationError(
+                        f"the engines disagree on {rule_id}: durable_rules says {theirs}, "
+                        f"the Python interpreter says {mine}; please report this with the "
+                        "declaration"
+                    )
+        return [_finding(cr, ctx, applicable, req, as_of) for cr, ctx, applicable, req in results]
+
+
+def _finding(
+    cr: CompiledRule, ctx: Ctx, applicable: bool, requirement: bool | None, as_of: dt.date
+) -> Finding:
+    checked = cr.checked
+    rule = checked.rule
+    met = requirement is True
+    status: Status
+    remedy: str | None = None
+    if not applicable:
+        status = "not_applicable"
+        when_text = checked.text_of(rule.when.span) if rule.when else ""
+        explanation = (
+            cr.render("na", ctx)
+            or f"Not applicable: the condition '{when_text}' does not hold for this place."
+        )
+    else:
+        if met:
+            explanation = cr.render("met", ctx) or f"Met: {rule.title}."
+        else:
+            explanation = cr.render("explain", ctx) or ""
+            missing = [k for k, v in (ctx.record or {}).items() if v is None]
+            if requirement is None and missing:
+                explanation = (f"Not declared: {', '.join(missing)}. " + explanation).strip()
+            remedy = cr.render("remedy", ctx)
+        if checked.due is not None and checked.due > as_of:
+            status = "not_yet_due"
+            basis = f" ({checked.due_param})" if checked.due_param else ""
+            verdict = "would pass" if met else "would not pass"
+            explanation = (
+                f"Not yet due: due {checked.due.isoformat()}{basis}. On the declared facts it "
+                f"{verdict} today. {explanation}"
+            )
+        else:
+            status = "pass" if met else "fail"
+    return Finding(
+        rule=rule.id,
+        title=rule.title or "",
+        severity=rule.severity or "must",
+        status=status,
+        due=checked.due,
+        citation=checked.citation,
+        explanation=explanation,
+        facts=dict(ctx.record or {}),
+        remedy=remedy,
+        ruleset=checked.ruleset,
+        decisions=rule.decisions,
+        would_pass=met if status == "not_yet_due" else None,
+    )
+
+
+_ENGINES: dict[tuple[int, str], tuple[Program, Engine]] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
+def engine_for(program: Program, engine: EngineName = "auto") -> Engine:
+    """A cached :class:`Engine` for a program (compiled once per program and back-end)."""
+    key = (id(program), engine)
+    with _ENGINES_LOCK:
+        hit = _ENGINES.get(key)
+        if hit is not None and hit[0] is program:
+            return hit[1]
+        built = Engine(program, engine)
+        if len(_ENGINES) >= 16:
+            _ENGINES.pop(next(iter(_ENGINES)))
+        _ENGINES[key] = (program, built)
+        return built
+
+
+def evaluate(
+    rulesets: Program,
+    declaration: BaseModel | Mapping[str, Any],
+    as_of: str | dt.date | None = None,
+    *,
+    engine: EngineName = "auto",
+    source: str | None = None,
+) -> Report:
+    """Check a declaration against loaded rulesets on a date (default today)."""
+    return engine_for(rulesets, engine).evaluate(declaration, as_of, source=source)
+
+
+__all__ = [
+    "FORMATS",
+    "Engine",
+    "evaluate",
+    "load_rulesets",
+    "load_sources",
+    "bundled_rules_dir",
+    "parse_date",
+]

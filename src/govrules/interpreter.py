@@ -1,0 +1,514 @@
+"""The plain-Python back-end: rule expressions compiled to closures, evaluated in Kleene logic.
+
+This is the reference semantics of the language, the explainer of every finding and the oracle
+the durable_rules back-end is tested against. Missing facts are ``None`` and make a condition
+*unknown*; a requirement is met only when it is *true*, so a missing fact is a failure that can
+name what is missing, never a crash.
+
+Semantics in brief:
+
+- strings compare case-insensitively, with surrounding and repeated whitespace ignored;
+- ``and``/``or``/``not``, ``all``/``any`` follow three-valued (Kleene) logic;
+- comparisons, arithmetic and ``in`` with a missing operand are unknown; division by zero is
+  unknown;
+- ``count`` of a missing list is 0; ``x is empty`` holds for a missing or empty list or text;
+- a ``[*]`` projection skips missing values and flattens lists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from . import ast
+from .checker import CheckedRule
+from .checker import Program
+
+Fn = Callable[["Ctx"], Any]
+
+
+def norm(value: Any) -> Any:
+    """The comparison key of a value: texts case-folded with whitespace collapsed.
+
+    Examples:
+        >>> norm("  Northshire   County Council ")
+        'northshire county council'
+        >>> norm(3)
+        3
+    """
+    if type(value) is str:
+        return " ".join(value.split()).casefold()
+    return value
+
+
+class Ctx:
+    """The state of one rule's evaluation."""
+
+    __slots__ = ("doc", "as_of", "lets", "vars", "outcomes", "record")
+
+    def __init__(self, doc: dict[str, Any], as_of: dt.date, outcomes: dict[str, Any]) -> None:
+        self.doc = doc
+        self.as_of = as_of
+        self.lets: dict[str, Any] = {}
+        self.vars: dict[str, tuple[Any, str, Any]] = {}
+        self.outcomes = outcomes
+        self.record: dict[str, Any] | None = None
+
+
+Step = tuple[str, Any]  # ("f", name) | ("i", index) | ("w", None)
+
+
+def walk(value: Any, steps: tuple[Step, ...]) -> Any:
+    """Follow path steps from a value; ``None`` when anything on the way is missing."""
+    for k, (kind, arg) in enumerate(steps):
+        if value is None:
+            return None
+        if kind == "f":
+            value = value.get(arg) if type(value) is dict else None
+        elif kind == "i":
+            if type(value) is not list or not -len(value) <= arg < len(value):
+                return None
+            value = value[arg]
+        else:
+            if type(value) is not list:
+                return None
+            rest = steps[k + 1 :]
+            out: list[Any] = []
+            for item in value:
+                v = walk(item, rest) if rest else item
+                if v is None:
+                    continue
+                if type(v) is list:
+                    out.extend(v)
+                else:
+                    out.append(v)
+            return out
+    return value
+
+
+def steps_text(steps: tuple[ast.Step, ...]) -> str:
+    """Path steps as written (``.name[0][*]``)."""
+    return ast.Path("", steps).text()
+
+
+def _compile_steps(steps: tuple[ast.Step, ...]) -> tuple[Step, ...]:
+    out: list[Step] = []
+    for s in steps:
+        if isinstance(s, ast.FieldStep):
+            out.append(("f", s.name))
+        elif isinstance(s, ast.IndexStep):
+            out.append(("i", s.index))
+        else:
+            out.append(("w", None))
+    return tuple(out)
+
+
+class Compiler:
+    """Compiles the expressions of one program to closures."""
+
+    def __init__(self, program: Program) -> None:
+        self.params = {name: p.value for name, p in program.params.items()}
+
+    def expr(self, e: ast.Expr, lets: frozenset[str], loop_vars: frozenset[str]) -> Fn:
+        """A closure computing ``e`` (``None`` for missing or unknown)."""
+        c = self.expr
+        if isinstance(e, ast.Literal):
+            value = e.value
+            return lambda ctx: value
+        if isinstance(e, ast.AsOf):
+            return lambda ctx: ctx.as_of
+        if isinstance(e, ast.ListLiteral):
+            items = [c(i, lets, loop_vars) for i in e.items]
+            return lambda ctx: [f(ctx) for f in items]
+        if isinstance(e, ast.Path):
+            return self._path(e, lets, loop_vars)
+        if isinstance(e, ast.Negate):
+            f = c(e.operand, lets, loop_vars)
+
+            def negate(ctx: Ctx) -> Any:
+                v = f(ctx)
+                return None if v is None else -v
+
+            return negate
+        if isinstance(e, ast.Binary):
+            return _binary(e.op, c(e.left, lets, loop_vars), c(e.right, lets, loop_vars))
+        if isinstance(e, ast.Compare):
+            return _compare(e.op, c(e.left, lets, loop_vars), c(e.right, lets, loop_vars))
+        if isinstance(e, ast.Test):
+            return _test(e.kind, c(e.operand, lets, loop_vars))
+        if isinstance(e, ast.And):
+            return _and([c(o, lets, loop_vars) for o in e.operands])
+        if isinstance(e, ast.Or):
+            return _or([c(o, lets, loop_vars) for o in e.operands])
+        if isinstance(e, ast.Not):
+            f = c(e.operand, lets, loop_vars)
+
+            def not_(ctx: Ctx) -> Any:
+                v = f(ctx)
+                return None if v is None else not v
+
+            return not_
+        if isinstance(e, ast.Call):
+            return _call(e.func, c(e.arg, lets, loop_vars))
+        if isinstance(e, ast.Quantifier | ast.Collect):
+            return self._loop(e, lets, loop_vars)
+        if isinstance(e, ast.RuleRef):
+            rid, prop, neg = e.rule_id, e.prop, e.negated
+
+            def ref(ctx: Ctx) -> Any:
+                outcome = ctx.outcomes[rid]
+                v = outcome.met if prop == "met" else outcome.applicable
+                return (not v) if neg else v
+
+            return ref
+        raise TypeError(f"cannot compile {type(e).__name__}")  # pragma: no cover
+
+    def _path(self, e: ast.Path, lets: frozenset[str], loop_vars: frozenset[str]) -> Fn:
+        steps = _compile_steps(e.steps)
+        root = e.root
+        if root in loop_vars:
+            rest = steps_text(e.steps)
+
+            def var_path(ctx: Ctx) -> Any:
+                item, prefix, whole = ctx.vars[root]
+                value = walk(item, steps) if steps else item
+                rec = ctx.record
+                if rec is not None and prefix:
+                    key = prefix + "[*]" + rest
+                    if key not in rec:
+                        rec[key] = fact_view(walk(whole, (("w", None), *steps)))
+                return value
+
+            return var_path
+        if root in lets:
+            return lambda ctx: walk(ctx.lets[root], steps) if steps else ctx.lets[root]
+        if root in self.params:
+            value = _param_value(self.params[root])
+            return lambda ctx: walk(value, steps) if steps else value
+        text = e.text()
+        first = (("f", root), *steps)
+
+        def doc_path(ctx: Ctx) -> Any:
+            value = walk(ctx.doc, first)
+            rec = ctx.record
+            if rec is not None:
+                rec[text] = fact_view(value)
+            return value
+
+        return doc_path
+
+    def _loop(
+        self, e: ast.Quantifier | ast.Collect, lets: frozenset[str], loop_vars: frozenset[str]
+    ) -> Fn:
+        inner = loop_vars | {e.var}
+        iterable = self.expr(e.iterable, lets, loop_vars)
+        where = self.expr(e.where, lets, inner) if e.where is not None else None
+        # Items of a declaration list are recorded as facts under "list[*].field".
+        prefix = ""
+        if isinstance(e.iterable, ast.Path) and e.iterable.root not in loop_vars | lets:
+            if e.iterable.root not in self.params:
+                prefix = e.iterable.text()
+        var = e.var
+        if isinstance(e, ast.Collect):
+            item_fn = self.expr(e.item, lets, inner)
+
+            def collect(ctx: Ctx) -> Any:
+                items = iterable(ctx)
+                if items is None:
+                    return None
+                saved = ctx.vars.get(var)
+                out = []
+                for item in items:
+                    ctx.vars[var] = (item, prefix, items)
+                    if where is not None and where(ctx) is not True:
+                        continue
+                    v = item_fn(ctx)
+                    if v is not None:
+                        out.append(v)
+                _restore(ctx, var, saved)
+                return out
+
+            return collect
+        body = self.expr(e.body, lets, inner)
+        is_all = e.kind == "all"
+
+        def quantify(ctx: Ctx) -> Any:
+            items = iterable(ctx)
+            if items is None:
+                return None
+            saved = ctx.vars.get(var)
+            unknown = False
+            result = is_all
+            for item in items:
+                ctx.vars[var] = (item, prefix, items)
+                if where is not None and where(ctx) is not True:
+                    continue
+                v = body(ctx)
+                if v is None:
+                    unknown = True
+                elif v is not is_all:
+                    result = not is_all
+                    break
+            _restore(ctx, var, saved)
+            if result is not is_all:
+                return result
+            return None if unknown else result
+
+        return quantify
+
+
+def fact_view(value: Any) -> Any:
+    """How a value read by a rule is shown among a finding's facts.
+
+    A list of named items is shown by their names; anything else as it is.
+
+    Examples:
+        >>> fact_view([{"name": "A", "tier": "upper"}, {"name": "B", "tier": "lower"}])
+        ['A', 'B']
+    """
+    if type(value) is list and value and all(type(v) is dict and "name" in v for v in value):
+        return [v["name"] for v in value]
+    return value
+
+
+def _restore(ctx: Ctx, var: str, saved: Any) -> None:
+    if saved is None:
+        ctx.vars.pop(var, None)
+    else:
+        ctx.vars[var] = saved
+
+
+def _param_value(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _binary(op: str, left: Fn, right: Fn) -> Fn:
+    if op == "+":
+
+        def add(ctx: Ctx) -> Any:
+            a, b = left(ctx), right(ctx)
+            if type(a) is list:
+                return a + (b if type(b) is list else [] if b is None else [b])
+            if a is None or b is None:
+                return None
+            return a + b
+
+        return add
+    if op == "-":
+
+        def sub(ctx: Ctx) -> Any:
+            a, b = left(ctx), right(ctx)
+            return None if a is None or b is None else a - b
+
+        return sub
+    if op == "*":
+
+        def mul(ctx: Ctx) -> Any:
+            a, b = left(ctx), right(ctx)
+            return None if a is None or b is None else a * b
+
+        return mul
+
+    def div(ctx: Ctx) -> Any:
+        a, b = left(ctx), right(ctx)
+        if a is None or b is None or b == 0:
+            return None
+        return a / b
+
+    return div
+
+
+def _member(item: Any, container: Any) -> Any:
+    if item is None or container is None:
+        return None
+    if type(container) is str:
+        return norm(item) in norm(container)
+    key = norm(item)
+    return any(norm(x) == key for x in container)
+
+
+_ORDER: dict[str, Callable[[Any, Any], bool]] = {
+    "<": lambda a, b: bool(a < b),
+    "<=": lambda a, b: bool(a <= b),
+    ">": lambda a, b: bool(a > b),
+    ">=": lambda a, b: bool(a >= b),
+}
+
+
+def _compare(op: str, left: Fn, right: Fn) -> Fn:
+    if op in ("==", "!="):
+        want = op == "=="
+
+        def eq(ctx: Ctx) -> Any:
+            a, b = left(ctx), right(ctx)
+            if a is None or b is None:
+                return None
+            return (norm(a) == norm(b)) is want
+
+        return eq
+    if op in ("in", "not in"):
+        positive = op == "in"
+
+        def in_(ctx: Ctx) -> Any:
+            v = _member(left(ctx), right(ctx))
+            return v if v is None or positive else not v
+
+        return in_
+    if op == "contains":
+        return lambda ctx: _member(right(ctx), left(ctx))
+    order = _ORDER[op]
+
+    def ordered(ctx: Ctx) -> Any:
+        a, b = left(ctx), right(ctx)
+        if a is None or b is None:
+            return None
+        return order(a, b)
+
+    return ordered
+
+
+def _test(kind: str, operand: Fn) -> Fn:
+    if kind == "exists":
+        return lambda ctx: operand(ctx) is not None
+    if kind == "missing":
+        return lambda ctx: operand(ctx) is None
+    if kind == "empty":
+        return lambda ctx: not operand(ctx)
+    return lambda ctx: bool(operand(ctx))
+
+
+def _and(fs: list[Fn]) -> Fn:
+    def and_(ctx: Ctx) -> Any:
+        unknown = False
+        for f in fs:
+            v = f(ctx)
+            if v is False:
+                return False
+            if v is None:
+                unknown = True
+        return None if unknown else True
+
+    return and_
+
+
+def _or(fs: list[Fn]) -> Fn:
+    def or_(ctx: Ctx) -> Any:
+        unknown = False
+        for f in fs:
+            v = f(ctx)
+            if v is True:
+                return True
+            if v is None:
+                unknown = True
+        return None if unknown else False
+
+    return or_
+
+
+def _call(func: str, arg: Fn) -> Fn:
+    if func == "count":
+
+        def count(ctx: Ctx) -> Any:
+            v = arg(ctx)
+            return 0 if v is None else len(v)
+
+        return count
+    if func == "sum":
+
+        def sum_(ctx: Ctx) -> Any:
+            v = arg(ctx)
+            return None if v is None else sum(v)
+
+        return sum_
+    pick = min if func == "min" else max
+
+    def extreme(ctx: Ctx) -> Any:
+        v = arg(ctx)
+        return pick(v) if v else None
+
+    return extreme
+
+
+class CompiledRule:
+    """One rule's closures: lets, condition, requirement and explanation templates."""
+
+    __slots__ = ("checked", "lets", "when", "require", "templates")
+
+    def __init__(self, checked: CheckedRule, compiler: Compiler) -> None:
+        rule = checked.rule
+        self.checked = checked
+        names: set[str] = set()
+        lets: list[tuple[str, Fn]] = []
+        for let in rule.lets:
+            lets.append((let.name, compiler.expr(let.value, frozenset(names), frozenset())))
+            names.add(let.name)
+        scope = frozenset(names)
+        self.lets = tuple(lets)
+        self.when = compiler.expr(rule.when, scope, frozenset()) if rule.when else None
+        assert rule.require is not None  # the checker guarantees it
+        self.require = compiler.expr(rule.require, scope, frozenset())
+        self.templates: dict[str, tuple[str | Fn, ...]] = {}
+        for key, tmpl in (
+            ("explain", rule.explain),
+            ("met", rule.explain_met),
+            ("na", rule.explain_na),
+            ("remedy", rule.remedy),
+        ):
+            if tmpl is not None:
+                self.templates[key] = tuple(
+                    p if isinstance(p, str) else compiler.expr(p, scope, frozenset())
+                    for p in tmpl.parts
+                )
+
+    def evaluate(self, ctx: Ctx) -> tuple[bool, bool | None]:
+        """``(applicable, requirement)``: the requirement is True, False or None (unknown)."""
+        ctx.lets = {}
+        for name, fn in self.lets:
+            ctx.lets[name] = fn(ctx)
+        if self.when is not None and self.when(ctx) is False:
+            return False, False
+        return True, self.require(ctx)
+
+    def render(self, key: str, ctx: Ctx) -> str | None:
+        """Fill a template (``explain``, ``met``, ``na`` or ``remedy``) from the facts."""
+        parts = self.templates.get(key)
+        if parts is None:
+            return None
+        saved, ctx.record = ctx.record, None
+        try:
+            return "".join(p if isinstance(p, str) else show(p(ctx)) for p in parts)
+        finally:
+            ctx.record = saved
+
+
+def show(value: Any) -> str:
+    """A value as a person reads it in an explanation.
+
+    Examples:
+        >>> show(["Northshire County Council", "NHS Northshire ICB"])
+        'Northshire County Council and NHS Northshire ICB'
+        >>> show(None)
+        '(not declared)'
+        >>> show(0.8)
+        '0.8'
+    """
+    if value is None:
+        return "(not declared)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        text = f"{value:.4f}".rstrip("0").rstrip(".")
+        return text if text != "-0" else "0"
+    if isinstance(value, list):
+        shown = [show(v) for v in value]
+        if not shown:
+            return "none"
+        if len(shown) == 1:
+            return shown[0]
+        return ", ".join(shown[:-1]) + " and " + shown[-1]
+    if isinstance(value, dict):
+        return str(value.get("name", "(details)"))
+    return str(value)

@@ -1,0 +1,96 @@
+"""The engine plan: what the compiler hands to a rule engine back-end.
+
+The compiler lowers each rule to four conditions over *normalised facts*:
+
+- one **input fact** per rule, ``{"kind": "input", "rule": "SAP-2", "a0": …, "p0": …}``, whose
+  fields (atoms) the compiler computed from the declaration: typed scalars only — numbers,
+  booleans, strings already case-folded and trimmed, dates as ordinal integers — and always
+  present (a missing value has its own boolean presence atom), so an engine never meets a
+  missing field or a comparison between a string and a number;
+- **outcome facts** asserted by the engine itself, ``{"kind": "outcome", "rule": "GOV-2",
+  "applicable": bool, "met": bool}``, which the conditions of later rules may test
+  (forward chaining).
+
+The conditions are already in three-valued-logic normal form: ``met`` holds exactly when the
+requirement is true, ``unmet`` exactly when it is false *or unknown* (a missing fact), so exactly
+one of ``met``/``unmet`` holds for any input fact, and likewise ``applicable``/``inapplicable``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+CmpOp = Literal["==", "!=", "<", "<=", ">", ">="]
+AtomValue = int | float | str | bool
+
+
+@dataclass(frozen=True, slots=True)
+class Cmp:
+    """A test on the rule's own input fact: ``field op value`` or ``field op other_field``."""
+
+    field: str
+    op: CmpOp
+    value: AtomValue | None = None
+    other: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeLit:
+    """A test on another rule's outcome fact: ``rule.prop == value``."""
+
+    rule: str
+    prop: Literal["met", "applicable"]
+    value: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AllOf:
+    """Every item holds."""
+
+    items: tuple[Cond, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AnyOf:
+    """At least one item holds."""
+
+    items: tuple[Cond, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Const:
+    """Always true or always false."""
+
+    value: bool
+
+
+Cond = Cmp | OutcomeLit | AllOf | AnyOf | Const
+
+
+@dataclass(frozen=True, slots=True)
+class RulePlan:
+    """The four conditions of one rule, and the rules whose outcomes they read."""
+
+    rule_id: str
+    applicable: Cond
+    inapplicable: Cond
+    met: Cond
+    unmet: Cond
+    depends_on: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EnginePlan:
+    """All rules of one evaluation set, in dependency order, under one versioned name."""
+
+    name: str
+    rules: tuple[RulePlan, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What an engine concluded for one rule."""
+
+    applicable: bool
+    met: bool

@@ -1,0 +1,699 @@
+"""Pydantic v2 models of a place governance declaration, format ``govrules/place/v1``.
+
+The models follow ``spec/declaration.md`` field for field. Every model forbids unknown keys (a
+typo must not silently pass a rule), is frozen, and rejects NaN and infinity. Numbers are strict:
+``true`` is not a count and ``"3"`` is not a number. Dates are ISO ``YYYY-MM-DD`` text or
+:class:`datetime.date` objects, never timestamps or datetimes.
+
+Fields the spec marks *optional* default to ``None`` (absence is a fact rules can test), except
+``place.crosses_system_boundary``, which the spec gives a default of ``false``.
+
+Money is pounds as a float: the spec states it as a plain number, and rules only compare amounts
+and compute shares, so the rounding of binary floats does not affect any outcome.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Annotated
+from typing import Any
+from typing import Literal
+
+from pydantic import BaseModel
+from pydantic import BeforeValidator
+from pydantic import ConfigDict
+from pydantic import Field
+from pydantic import StrictBool
+from pydantic import StrictInt
+from pydantic import StrictStr
+from pydantic import ValidationInfo
+from pydantic import field_validator
+from pydantic_core import PydanticCustomError
+
+__all__ = [
+    "FORMAT",
+    "SLUG_PATTERN",
+    "FINANCIAL_YEAR_PATTERN",
+    "SPEC_EXAMPLE",
+    "describe_value",
+    "AccountablePerson",
+    "BudgetLine",
+    "DecisionMaking",
+    "DelegatedByIcb",
+    "Digital",
+    "DisagreementResolution",
+    "ExpansionPlan",
+    "Finance",
+    "FinanceYear",
+    "Governance",
+    "LocalAuthority",
+    "Outcome",
+    "OutcomeReport",
+    "Partner",
+    "Place",
+    "PlaceDeclaration",
+    "PopulationHealthPlatform",
+    "RelationshipsDocumented",
+    "RiskManagement",
+    "SharedCareRecord",
+    "SharedOutcomes",
+    "SharedPlan",
+    "SocialCareProviders",
+    "System",
+    "Workforce",
+]
+
+FORMAT = "govrules/place/v1"
+"""The value of ``format`` that these models accept."""
+
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+"""A place id: lowercase letters, digits and hyphens, not starting with a hyphen."""
+
+FINANCIAL_YEAR_PATTERN = r"^[0-9]{4}/[0-9]{2}$"
+"""A financial year such as ``2023/24`` (it starts on 1 April of the first year)."""
+
+NON_BLANK_PATTERN = r"\S"
+"""Text that has at least one character other than whitespace."""
+
+_DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+_CONFIG = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+def describe_value(value: object) -> str:
+    """A short rendering of a received value for an error message, in YAML/JSON spelling.
+
+    Examples:
+        >>> describe_value(True), describe_value(None), describe_value("county")
+        ('true', 'null', "'county'")
+        >>> describe_value({"a": 1}), describe_value([1])
+        ('a mapping', 'a list')
+    """
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, dict):
+        return "a mapping" if value else "an empty mapping"
+    if isinstance(value, list | tuple):
+        return "a list" if value else "an empty list"
+    if isinstance(value, datetime.datetime):
+        return f"the date and time {value.isoformat()}"
+    if isinstance(value, datetime.date):
+        return repr(value.isoformat())
+    if isinstance(value, int) and value.bit_length() > 64:
+        return "a very large number"
+    if isinstance(value, int | float | str):
+        text = repr(value)
+        return text if len(text) <= 60 else text[:57] + "..."
+    return f"a value of type {type(value).__name__}"
+
+
+def _coerce_date(value: object) -> object:
+    """Accept a ``date`` or ``YYYY-MM-DD`` text; refuse datetimes, numbers and other shapes.
+
+    Pydantic's own lax date parsing would take Unix timestamps and midnight datetimes; a
+    declaration states calendar dates only.
+
+    Examples:
+        >>> _coerce_date("2023-04-01")
+        datetime.date(2023, 4, 1)
+    """
+    if isinstance(value, datetime.datetime):
+        raise PydanticCustomError(
+            "date_type",
+            "expected a date as YYYY-MM-DD without a time, got {received}",
+            {"received": describe_value(value)},
+        )
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        if not _DATE_TEXT.fullmatch(value):
+            raise PydanticCustomError(
+                "date_format",
+                "expected a date as YYYY-MM-DD, got {received}",
+                {"received": describe_value(value)},
+            )
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            raise PydanticCustomError(
+                "date_invalid",
+                "expected a real calendar date as YYYY-MM-DD, got {received}",
+                {"received": describe_value(value)},
+            ) from None
+    raise PydanticCustomError(
+        "date_type",
+        "expected a date as YYYY-MM-DD, got {received}",
+        {"received": describe_value(value)},
+    )
+
+
+def _check_financial_year(value: str) -> str:
+    """Check that the second half of ``YYYY/YY`` is the year after the first (mod 100)."""
+    first, second = value.split("/")
+    if (int(first) + 1) % 100 != int(second):
+        raise PydanticCustomError(
+            "financial_year_invalid",
+            "expected a financial year such as '2023/24' whose second part is the next year,"
+            " got {received}",
+            {"received": describe_value(value)},
+        )
+    return value
+
+
+Date = Annotated[datetime.date, BeforeValidator(_coerce_date)]
+"""A calendar date given as ``YYYY-MM-DD`` text (or a ``date`` object)."""
+
+Count = Annotated[StrictInt, Field(ge=0)]
+"""A whole number of things, zero or more."""
+
+Money = Annotated[float, Field(ge=0, strict=True)]
+"""Pounds as a non-negative finite number (an int or a float; never a bool or text)."""
+
+Name = Annotated[StrictStr, Field(min_length=1, pattern=NON_BLANK_PATTERN)]
+"""Required, non-blank text such as an organisation or person name."""
+
+Text = Annotated[StrictStr, Field(min_length=1, pattern=NON_BLANK_PATTERN)]
+"""Free text that must not be blank."""
+
+
+class Place(BaseModel):
+    """The place the declaration is about."""
+
+    model_config = _CONFIG
+
+    id: StrictStr = Field(
+        pattern=SLUG_PATTERN, description="Slug of the place, unique within its system."
+    )
+    name: Name = Field(description="Name of the place.")
+    population: Count | None = Field(default=None, description="Resident population.")
+    footprint: Literal["health_and_wellbeing_board", "local_authority", "other"] = Field(
+        description="The boundary the place follows."
+    )
+    health_and_wellbeing_boards: Count | None = Field(
+        default=None, description="Number of health and wellbeing boards the place covers."
+    )
+    crosses_system_boundary: StrictBool = Field(
+        default=False, description="Whether the place crosses the boundary of its system."
+    )
+
+
+class SharedCareRecord(BaseModel):
+    """The system's shared care record."""
+
+    model_config = _CONFIG
+
+    operating: StrictBool = Field(description="Whether the shared care record is operating.")
+    providers_total: Count = Field(description="Health and care providers in the system.")
+    providers_connected: Count = Field(description="Providers connected to the shared care record.")
+
+    @field_validator("providers_connected")
+    @classmethod
+    def _connected_within_total(cls, value: int, info: ValidationInfo) -> int:
+        total = info.data.get("providers_total")
+        if isinstance(total, int) and value > total:
+            raise PydanticCustomError(
+                "count_exceeds_total",
+                "providers_connected ({value}) cannot exceed providers_total ({total})",
+                {"value": value, "total": total},
+            )
+        return value
+
+
+class SocialCareProviders(BaseModel):
+    """CQC-registered social care providers in the system."""
+
+    model_config = _CONFIG
+
+    total: Count = Field(description="Number of CQC-registered social care providers.")
+    with_digital_record: Count = Field(
+        description="Social care providers with a digital social care record."
+    )
+
+    @field_validator("with_digital_record")
+    @classmethod
+    def _with_record_within_total(cls, value: int, info: ValidationInfo) -> int:
+        total = info.data.get("total")
+        if isinstance(total, int) and value > total:
+            raise PydanticCustomError(
+                "count_exceeds_total",
+                "with_digital_record ({value}) cannot exceed total ({total})",
+                {"value": value, "total": total},
+            )
+        return value
+
+
+class PopulationHealthPlatform(BaseModel):
+    """The system's population health management platform."""
+
+    model_config = _CONFIG
+
+    live_on: Date = Field(description="Date the platform went (or goes) live.")
+    care_coordination: StrictBool = Field(
+        description="Whether the platform supports care coordination."
+    )
+
+
+class Digital(BaseModel):
+    """System-level digital facts, checked for every place of the system."""
+
+    model_config = _CONFIG
+
+    shared_care_record: SharedCareRecord | None = Field(
+        default=None, description="The shared care record."
+    )
+    social_care_providers: SocialCareProviders | None = Field(
+        default=None, description="Digital records among social care providers."
+    )
+    population_health_platform: PopulationHealthPlatform | None = Field(
+        default=None, description="The population health management platform."
+    )
+    digital_investment_plan_on: Date | None = Field(
+        default=None, description="Date of the fully costed digital investment plan."
+    )
+
+
+class System(BaseModel):
+    """The integrated care system the place belongs to."""
+
+    model_config = _CONFIG
+
+    name: Name = Field(description="Name of the integrated care system.")
+    icb: Name = Field(description="Name of the integrated care board.")
+    places: StrictInt = Field(ge=1, description="Number of places in the system.")
+    digital: Digital | None = Field(default=None, description="System-level digital facts.")
+
+
+class LocalAuthority(BaseModel):
+    """A council covering the place."""
+
+    model_config = _CONFIG
+
+    name: Name = Field(description="Name of the council.")
+    tier: Literal["upper", "lower", "unitary"] = Field(description="Tier of the council.")
+
+
+class Partner(BaseModel):
+    """An organisation in the place partnership."""
+
+    model_config = _CONFIG
+
+    name: Name = Field(description="Name of the organisation.")
+    kind: Literal[
+        "nhs_trust",
+        "local_authority",
+        "primary_care_network",
+        "vcse",
+        "social_care_provider",
+        "healthwatch",
+        "public_health",
+        "housing",
+        "other",
+    ] = Field(description="Kind of organisation.")
+
+
+class DelegatedByIcb(BaseModel):
+    """What the ICB delegated to the place arrangement."""
+
+    model_config = _CONFIG
+
+    functions: StrictBool = Field(description="Whether functions were delegated.")
+    budget: StrictBool = Field(description="Whether budget was delegated.")
+
+
+class DecisionMaking(BaseModel):
+    """How the place arrangement takes decisions."""
+
+    model_config = _CONFIG
+
+    documented: StrictBool = Field(
+        description="Whether there is a clear, written decision-making structure."
+    )
+    contentious_issues_process: StrictBool = Field(
+        description="Whether there is a process for contentious issues."
+    )
+    scheme_of_delegation: StrictBool = Field(description="Whether there is a scheme of delegation.")
+
+
+class RelationshipsDocumented(BaseModel):
+    """Whether the place's relationships are documented."""
+
+    model_config = _CONFIG
+
+    system: StrictBool = Field(description="The relationship between place and system.")
+    councils: StrictBool = Field(description="The relationship between place and council(s).")
+
+
+class Governance(BaseModel):
+    """The governance arrangement of the place."""
+
+    model_config = _CONFIG
+
+    model: Literal[
+        "place_board",
+        "shared_executive",
+        "single_trust_delegation",
+        "committee_of_icb",
+        "joint_committee",
+        "alliance",
+        "other",
+    ] = Field(description="Governance model of the place arrangement.")
+    delegated_by_icb: DelegatedByIcb | None = Field(
+        default=None, description="What the ICB delegated to the place arrangement."
+    )
+    builds_on: list[Text] | None = Field(
+        default=None, description="Existing structures the arrangement uses."
+    )
+    decision_making: DecisionMaking | None = Field(
+        default=None, description="How decisions are made."
+    )
+    relationships_documented: RelationshipsDocumented | None = Field(
+        default=None, description="Which relationships are documented."
+    )
+
+
+class AccountablePerson(BaseModel):
+    """A person named as accountable for shared outcomes."""
+
+    model_config = _CONFIG
+
+    name: Name = Field(description="Name of the person.")
+    role: Text = Field(description="Role or job title.")
+    form: Literal["dual_role", "lead_of_place_arrangement", "other"] = Field(
+        description="Form of the accountable role."
+    )
+    agreed_by: list[Name] = Field(description="Organisations that formally agreed the appointment.")
+    in_post_from: Date | None = Field(default=None, description="Date the person took up post.")
+    remit_covers_shared_outcomes: StrictBool | None = Field(
+        default=None, description="Whether the remit covers the shared outcomes."
+    )
+
+
+class SharedPlan(BaseModel):
+    """The shared plan of the place."""
+
+    model_config = _CONFIG
+
+    title: Text = Field(description="Title of the plan.")
+    published_on: Date = Field(description="Date the plan was published.")
+    agreed_by: list[Name] = Field(description="Organisations that agreed the plan.")
+
+
+class Outcome(BaseModel):
+    """One shared outcome."""
+
+    model_config = _CONFIG
+
+    name: Name = Field(description="Name of the outcome.")
+    priority: Literal["national", "local"] = Field(
+        description="Whether the outcome is a national or local priority."
+    )
+    tackles_inequalities: StrictBool = Field(
+        description="Whether the outcome tackles inequalities."
+    )
+
+
+class OutcomeReport(BaseModel):
+    """One report against the shared outcomes."""
+
+    model_config = _CONFIG
+
+    period_end: Date = Field(description="Last day of the period reported on.")
+    submitted_on: Date = Field(description="Date the report was submitted.")
+
+
+class SharedOutcomes(BaseModel):
+    """The shared outcomes of the place and reporting against them."""
+
+    model_config = _CONFIG
+
+    live_from: Date = Field(description="Date the shared outcomes took effect.")
+    outcomes: list[Outcome] = Field(description="The shared outcomes.")
+    reports: list[OutcomeReport] = Field(description="Reports against the outcomes.")
+
+
+class FinanceYear(BaseModel):
+    """Place spend in one financial year."""
+
+    model_config = _CONFIG
+
+    year: StrictStr = Field(
+        pattern=FINANCIAL_YEAR_PATTERN,
+        description="Financial year such as '2023/24' (starting 1 April of the first year).",
+    )
+    place_spend: Money = Field(description="Spend at place in pounds.")
+    pooled: Money = Field(description="Pooled spend in pounds.")
+    aligned: Money = Field(description="Aligned spend in pounds.")
+
+    @field_validator("year")
+    @classmethod
+    def _consecutive_years(cls, value: str) -> str:
+        return _check_financial_year(value)
+
+
+class BudgetLine(BaseModel):
+    """One pooled or aligned budget line."""
+
+    model_config = _CONFIG
+
+    name: Name = Field(description="Name of the budget line.")
+    kind: Literal["pooled", "aligned"] = Field(
+        description="Whether the budget is pooled or aligned."
+    )
+    instrument: Literal["section_75", "better_care_fund", "other", "none"] = Field(
+        description="Legal instrument of the budget."
+    )
+    amount: Money = Field(description="Amount in pounds.")
+    contributions_agreed_by: list[Name] = Field(
+        description="Organisations that agreed their contributions."
+    )
+    underpins_outcomes: list[Name] = Field(
+        description="Names of the shared outcomes the budget underpins."
+    )
+
+
+class ExpansionPlan(BaseModel):
+    """A plan to widen services and spend at place."""
+
+    model_config = _CONFIG
+
+    published_on: Date = Field(description="Date the plan was published.")
+    target_year: Count = Field(description="Year by which the plan is to be delivered.")
+
+
+class Finance(BaseModel):
+    """Money at place."""
+
+    model_config = _CONFIG
+
+    years: list[FinanceYear] = Field(description="Place spend by financial year.")
+    budget_lines: list[BudgetLine] = Field(description="Pooled and aligned budget lines.")
+    expansion_plan: ExpansionPlan | None = Field(
+        default=None, description="Plan to widen services and spend at place."
+    )
+
+
+class RiskManagement(BaseModel):
+    """How the partners share and manage financial risk."""
+
+    model_config = _CONFIG
+
+    mechanism: Literal["risk_share_agreement", "joint_risk_register", "other"] = Field(
+        description="Risk management mechanism."
+    )
+    documented_in: Text = Field(description="Document where the mechanism is written down.")
+    agreed_on: Date = Field(description="Date the mechanism was agreed.")
+
+
+class DisagreementResolution(BaseModel):
+    """How the partners resolve disagreements."""
+
+    model_config = _CONFIG
+
+    mechanism: Literal["escalation_protocol", "mediation", "other"] = Field(
+        description="Disagreement resolution mechanism."
+    )
+    documented_in: Text = Field(description="Document where the mechanism is written down.")
+    agreed_on: Date = Field(description="Date the mechanism was agreed.")
+
+
+class Workforce(BaseModel):
+    """Workforce planning at place."""
+
+    model_config = _CONFIG
+
+    place_workforce_plan: StrictBool = Field(description="Whether a place workforce plan exists.")
+    co_produced_with_social_care: StrictBool = Field(
+        description="Whether the plan was co-produced with social care."
+    )
+
+
+SPEC_EXAMPLE: dict[str, Any] = {
+    "format": "govrules/place/v1",
+    "declared_on": "2023-06-30",
+    "place": {
+        "id": "northshire",
+        "name": "Northshire",
+        "population": 320000,
+        "footprint": "health_and_wellbeing_board",
+        "health_and_wellbeing_boards": 1,
+        "crosses_system_boundary": False,
+    },
+    "system": {
+        "name": "Northshire and Coast ICS",
+        "icb": "NHS Northshire and Coast Integrated Care Board",
+        "places": 3,
+        "digital": {
+            "shared_care_record": {
+                "operating": True,
+                "providers_total": 140,
+                "providers_connected": 131,
+            },
+            "social_care_providers": {"total": 300, "with_digital_record": 246},
+            "population_health_platform": {
+                "live_on": "2024-11-01",
+                "care_coordination": True,
+            },
+            "digital_investment_plan_on": "2022-05-30",
+        },
+    },
+    "local_authorities": [{"name": "Northshire County Council", "tier": "upper"}],
+    "partners": [{"name": "Northshire Hospitals NHS Foundation Trust", "kind": "nhs_trust"}],
+    "governance": {
+        "model": "place_board",
+        "delegated_by_icb": {"functions": True, "budget": True},
+        "builds_on": ["health_and_wellbeing_board"],
+        "decision_making": {
+            "documented": True,
+            "contentious_issues_process": True,
+            "scheme_of_delegation": True,
+        },
+        "relationships_documented": {"system": True, "councils": True},
+    },
+    "accountable_persons": [
+        {
+            "name": "Sam Patel",
+            "role": "Place Director",
+            "form": "dual_role",
+            "agreed_by": [
+                "NHS Northshire and Coast Integrated Care Board",
+                "Northshire County Council",
+            ],
+            "in_post_from": "2023-03-01",
+            "remit_covers_shared_outcomes": True,
+        }
+    ],
+    "shared_plan": {
+        "title": "Northshire Place Plan 2023-2028",
+        "published_on": "2023-03-20",
+        "agreed_by": [
+            "NHS Northshire and Coast Integrated Care Board",
+            "Northshire County Council",
+        ],
+    },
+    "shared_outcomes": {
+        "live_from": "2023-04-01",
+        "outcomes": [
+            {
+                "name": "Fewer emergency admissions of people over 65",
+                "priority": "national",
+                "tackles_inequalities": False,
+            },
+            {
+                "name": "Healthy life expectancy gap between wards narrows",
+                "priority": "local",
+                "tackles_inequalities": True,
+            },
+        ],
+        "reports": [{"period_end": "2023-09-30", "submitted_on": "2023-10-20"}],
+    },
+    "finance": {
+        "years": [
+            {
+                "year": "2022/23",
+                "place_spend": 610000000,
+                "pooled": 52000000,
+                "aligned": 40000000,
+            },
+            {
+                "year": "2023/24",
+                "place_spend": 640000000,
+                "pooled": 72000000,
+                "aligned": 55000000,
+            },
+        ],
+        "budget_lines": [
+            {
+                "name": "Better Care Fund",
+                "kind": "pooled",
+                "instrument": "section_75",
+                "amount": 45000000,
+                "contributions_agreed_by": [
+                    "NHS Northshire and Coast Integrated Care Board",
+                    "Northshire County Council",
+                ],
+                "underpins_outcomes": ["Fewer emergency admissions of people over 65"],
+            }
+        ],
+        "expansion_plan": {"published_on": "2023-05-01", "target_year": 2026},
+    },
+    "risk_management": {
+        "mechanism": "risk_share_agreement",
+        "documented_in": "Section 75 agreement, schedule 4",
+        "agreed_on": "2023-02-14",
+    },
+    "disagreement_resolution": {
+        "mechanism": "escalation_protocol",
+        "documented_in": "Place partnership terms of reference, section 9",
+        "agreed_on": "2023-02-14",
+    },
+    "workforce": {"place_workforce_plan": True, "co_produced_with_social_care": True},
+}
+"""The example declaration of ``spec/declaration.md`` as JSON-shaped data (dates as text)."""
+
+
+class PlaceDeclaration(BaseModel):
+    """What a place (with its integrated care board) states about its governance.
+
+    Examples:
+        >>> PlaceDeclaration.model_validate(SPEC_EXAMPLE).place.id
+        'northshire'
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        allow_inf_nan=False,
+        json_schema_extra={"examples": [SPEC_EXAMPLE]},
+    )
+
+    format: Literal["govrules/place/v1"] = Field(
+        description="Format identifier; lets the format evolve."
+    )
+    declared_on: Date | None = Field(default=None, description="The date the facts describe.")
+    place: Place = Field(description="The place the declaration is about.")
+    system: System = Field(description="The integrated care system the place belongs to.")
+    local_authorities: list[LocalAuthority] = Field(
+        min_length=1, description="Councils covering the place (at least one)."
+    )
+    partners: list[Partner] | None = Field(
+        default=None, description="Organisations in the place partnership."
+    )
+    governance: Governance = Field(description="The governance arrangement of the place.")
+    accountable_persons: list[AccountablePerson] = Field(
+        description="The person(s) named as accountable for shared outcomes."
+    )
+    shared_plan: SharedPlan | None = Field(default=None, description="The shared plan.")
+    shared_outcomes: SharedOutcomes | None = Field(
+        default=None, description="Shared outcomes and reporting against them."
+    )
+    finance: Finance | None = Field(default=None, description="Money at place.")
+    risk_management: RiskManagement | None = Field(
+        default=None, description="How financial risk is managed."
+    )
+    disagreement_resolution: DisagreementResolution | None = Field(
+        default=None, description="How disagreements are resolved."
+    )
+    workforce: Workforce | None = Field(default=None, description="Workforce planning at place.")

@@ -1,0 +1,211 @@
+"""Report renderers for people and tools: text (with colour on a terminal), JSON, HTML, JUnit XML.
+
+All renderers take the same :class:`~govrules.report.Report` objects; JSON goes through
+:meth:`Report.to_json`, the single serialiser shared with the HTTP API.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from io import StringIO
+from typing import Any
+
+from rich.console import Console
+from rich.text import Text
+
+from .report import Finding
+from .report import Report
+from .report import jsonable
+
+_BADGE = {
+    "pass": ("PASS", "green"),
+    "fail": ("FAIL", "bold red"),
+    "not_yet_due": ("NOT YET DUE", "yellow"),
+    "not_applicable": ("N/A", "dim"),
+}
+
+
+def to_json(reports: Sequence[Report], *, single: bool) -> str:
+    """One report as a JSON object, or several as an array in argument order."""
+    docs = [r.to_json() for r in reports]
+    payload: Any = docs[0] if single and len(docs) == 1 else docs
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+def _facts_line(facts: dict[str, Any]) -> str:
+    parts = []
+    for key, value in facts.items():
+        shown = json.dumps(jsonable(value), ensure_ascii=False)
+        if len(shown) > 120:
+            shown = shown[:117] + "…"
+        parts.append(f"{key} = {shown}")
+    return "; ".join(parts)
+
+
+def to_text(reports: Sequence[Report], *, color: bool, width: int | None = None) -> str:
+    """A readable report per declaration: non-passing findings first, each with why and a fix."""
+    buf = StringIO()
+    console = Console(
+        file=buf,
+        force_terminal=color,
+        no_color=not color,
+        width=width or 100,
+        highlight=False,
+        soft_wrap=True,
+    )
+    for i, report in enumerate(reports):
+        if i:
+            console.print()
+        title = Text(f"{report.name} ({report.place})", style="bold")
+        title.append(f"  assessed on {report.as_of.isoformat()}", style="")
+        if report.source:
+            title.append(f"  from {report.source}", style="dim")
+        console.print(title)
+        rs = ", ".join(f"{r['name']} {r['version']}" for r in report.rulesets)
+        console.print(Text(f"Rulesets: {rs}  (engine: {report.engine})", style="dim"))
+        for r in report.rulesets:
+            for o in r.get("overrides", []):
+                console.print(
+                    Text(
+                        f"Parameter {o['parameter']} = {o['value']} (overridden in {o['file']}:"
+                        f"{o['line']}; was {o['previous']} in {o['previous_file']})",
+                        style="yellow",
+                    )
+                )
+        order = {"fail": 0, "not_yet_due": 1, "pass": 2, "not_applicable": 3}
+        for f in sorted(report.findings, key=lambda f: order[f.status]):
+            _finding_text(console, f)
+        s = report.summary
+        verdict = Text(
+            "COMPLIANT" if report.compliant else "NOT COMPLIANT",
+            style="bold green" if report.compliant else "bold red",
+        )
+        line = Text("Result: ")
+        line.append(verdict)
+        line.append(
+            f"  — {s['pass']} pass, {s['fail']} fail, {s['not_yet_due']} not yet due, "
+            f"{s['not_applicable']} not applicable"
+        )
+        console.print(line)
+    return buf.getvalue()
+
+
+def _finding_text(console: Console, f: Finding) -> None:
+    label, style = _BADGE[f.status]
+    head = Text()
+    head.append(f"{label:<12}", style=style)
+    head.append(f"{f.rule:<8} ", style="bold")
+    head.append(f.title)
+    head.append(f"  [{f.severity}", style="dim")
+    head.append(f", due {f.due.isoformat()}]" if f.due else "]", style="dim")
+    console.print(head)
+    if f.status in ("fail", "not_yet_due"):
+        indent = " " * 12
+        console.print(Text(f"{indent}Why: {f.explanation}"))
+        if f.facts:
+            console.print(Text(f"{indent}Facts: {_facts_line(f.facts)}", style="dim"))
+        if f.remedy:
+            console.print(Text(f"{indent}Fix: {f.remedy}", style="cyan"))
+        console.print(Text(f"{indent}Source: {f.citation}", style="dim"))
+        if f.decisions:
+            console.print(Text(f"{indent}Decision: {', '.join(f.decisions)}", style="dim"))
+
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:60rem;margin:2rem auto;
+padding:0 1rem;color:#1b1b1b;line-height:1.45}
+h1{font-size:1.5rem;margin-bottom:.2rem}.meta{color:#555;margin-top:0}
+.verdict{font-weight:700;padding:.5rem .8rem;border-radius:.3rem;display:inline-block}
+.ok{background:#e3f4e6;color:#0b5b1d}.bad{background:#fbe4e4;color:#8a1010}
+table{border-collapse:collapse;width:100%;margin-top:1rem}
+th,td{text-align:left;vertical-align:top;border-bottom:1px solid #ddd;padding:.45rem .5rem}
+.badge{font-size:.8rem;font-weight:700;padding:.1rem .4rem;border-radius:.25rem;white-space:nowrap}
+.pass{background:#e3f4e6;color:#0b5b1d}.fail{background:#fbe4e4;color:#8a1010}
+.not_yet_due{background:#fff4d6;color:#6b4e00}.not_applicable{background:#eee;color:#555}
+.small{color:#555;font-size:.85rem}code{font-size:.85rem}
+"""
+
+
+def to_html(reports: Sequence[Report]) -> str:
+    """A standalone HTML page (no scripts, no external files)."""
+    e = html.escape
+    body: list[str] = []
+    for report in reports:
+        ok = report.compliant
+        s = report.summary
+        body.append(
+            f"<section><h1>{e(report.name)} <span class='small'>({e(report.place)})</span></h1>"
+        )
+        body.append(
+            f"<p class='meta'>Assessed on {report.as_of.isoformat()} against "
+            + ", ".join(f"{e(r['name'])} {e(r['version'])}" for r in report.rulesets)
+            + f" · engine {e(report.engine)}</p>"
+        )
+        body.append(
+            f"<p class='verdict {'ok' if ok else 'bad'}'>"
+            f"{'Compliant' if ok else 'Not compliant'}</p>"
+        )
+        body.append(
+            f"<p class='small'>{s['pass']} pass · {s['fail']} fail · "
+            f"{s['not_yet_due']} not yet due · {s['not_applicable']} not applicable</p>"
+        )
+        body.append(
+            "<table><thead><tr><th>Rule</th><th>Status</th><th>Finding</th></tr></thead><tbody>"
+        )
+        for f in report.findings:
+            label = _BADGE[f.status][0]
+            detail = [f"<strong>{e(f.title)}</strong>", f"<div>{e(f.explanation)}</div>"]
+            if f.remedy and f.status != "pass":
+                detail.append(f"<div><em>What would make it pass:</em> {e(f.remedy)}</div>")
+            if f.facts:
+                detail.append(
+                    f"<div class='small'>Facts: <code>{e(_facts_line(f.facts))}</code></div>"
+                )
+            detail.append(f"<div class='small'>Source: {e(f.citation)}</div>")
+            due = f"due {f.due.isoformat()}" if f.due else "no due date"
+            body.append(
+                f"<tr id='{e(f.rule)}'><td><strong>{e(f.rule)}</strong><div class='small'>"
+                f"{e(f.severity)} · {due}</div></td><td><span class='badge {f.status}'>"
+                f"{label}</span></td><td>{''.join(detail)}</td></tr>"
+            )
+        body.append("</tbody></table></section>")
+    title = "govrules report" if len(reports) != 1 else f"govrules report: {reports[0].name}"
+    return (
+        "<!doctype html>\n<html lang='en'><head><meta charset='utf-8'>"
+        f"<meta name='viewport' content='width=device-width,initial-scale=1'><title>{e(title)}"
+        f"</title><style>{_CSS}</style></head><body>{''.join(body)}</body></html>\n"
+    )
+
+
+def to_junit(reports: Sequence[Report]) -> str:
+    """JUnit XML: a test suite per declaration, a test case per rule (``must`` fails fail)."""
+    suites = ET.Element("testsuites", name="govrules")
+    for report in reports:
+        failures = sum(1 for f in report.findings if f.status == "fail")
+        skipped = sum(1 for f in report.findings if f.status in ("not_applicable", "not_yet_due"))
+        suite = ET.SubElement(
+            suites,
+            "testsuite",
+            name=f"{report.place} ({report.as_of.isoformat()})",
+            tests=str(len(report.findings)),
+            failures=str(failures),
+            skipped=str(skipped),
+            errors="0",
+        )
+        for f in report.findings:
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                classname=f"{report.place}.{f.ruleset}",
+                name=f"{f.rule} {f.title}",
+            )
+            if f.status == "fail":
+                fail = ET.SubElement(case, "failure", message=f.explanation, type=f"{f.severity}")
+                fail.text = f"{f.explanation}\nFix: {f.remedy or ''}\nSource: {f.citation}"
+            elif f.status != "pass":
+                ET.SubElement(case, "skipped", message=f"{f.status}: {f.explanation}")
+    ET.indent(suites)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, "unicode") + "\n"

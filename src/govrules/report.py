@@ -1,0 +1,115 @@
+"""The report: one finding per rule, and the one serialiser of ``govrules/report/v1``.
+
+The JSON form is the contract of ``interfaces.md``; the CLI's ``--format json`` and the HTTP API
+both print :meth:`Report.to_json`, so they cannot drift apart. Key order is fixed and findings
+are sorted by rule ID (natural order: SAP-2 before SAP-10).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+from typing import Literal
+
+Status = Literal["pass", "fail", "not_yet_due", "not_applicable"]
+STATUSES: tuple[Status, ...] = ("pass", "fail", "not_yet_due", "not_applicable")
+REPORT_FORMAT = "govrules/report/v1"
+
+
+def rule_sort_key(rule_id: str) -> tuple[Any, ...]:
+    """Natural order of rule IDs.
+
+    Examples:
+        >>> sorted(["SAP-10", "GOV-1", "SAP-2"], key=rule_sort_key)
+        ['GOV-1', 'SAP-2', 'SAP-10']
+    """
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", rule_id))
+
+
+def jsonable(value: Any) -> Any:
+    """A fact value as JSON (dates as ISO text, tuples as lists)."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """The verdict of one rule on one declaration."""
+
+    rule: str
+    title: str
+    severity: str
+    status: Status
+    due: dt.date | None
+    citation: str
+    explanation: str
+    facts: dict[str, Any]
+    remedy: str | None
+    ruleset: str
+    decisions: tuple[str, ...] = ()
+    would_pass: bool | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The finding in the report's JSON shape."""
+        out: dict[str, Any] = {
+            "rule": self.rule,
+            "title": self.title,
+            "severity": self.severity,
+            "status": self.status,
+            "due": self.due.isoformat() if self.due else None,
+            "citation": self.citation,
+            "explanation": self.explanation,
+            "facts": {k: jsonable(v) for k, v in self.facts.items()},
+            "remedy": self.remedy,
+            "ruleset": self.ruleset,
+            "decisions": list(self.decisions),
+        }
+        if self.status == "not_yet_due":
+            out["would_pass"] = self.would_pass
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Everything a check found about one declaration on one date."""
+
+    as_of: dt.date
+    place: str
+    name: str
+    source: str | None
+    rulesets: tuple[dict[str, Any], ...]
+    findings: tuple[Finding, ...]
+    engine: str
+
+    @property
+    def compliant(self) -> bool:
+        """No finding of severity ``must`` has status ``fail``."""
+        return not any(f.severity == "must" and f.status == "fail" for f in self.findings)
+
+    @property
+    def summary(self) -> dict[str, int]:
+        """Count of findings per status, every status present."""
+        counts = dict.fromkeys(STATUSES, 0)
+        for f in self.findings:
+            counts[f.status] += 1
+        return counts
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``govrules/report/v1`` document."""
+        return {
+            "format": REPORT_FORMAT,
+            "as_of": self.as_of.isoformat(),
+            "declaration": {"place": self.place, "name": self.name, "source": self.source},
+            "rulesets": [dict(r) for r in self.rulesets],
+            "engine": self.engine,
+            "compliant": self.compliant,
+            "summary": self.summary,
+            "findings": [f.to_json() for f in self.findings],
+        }

@@ -1,0 +1,88 @@
+"""Source text and positions: the shared vocabulary of every error message.
+
+A :class:`Span` is 1-based (line and column), as editors count. A :class:`Source`
+knows its name (a file path or ``<string>``) and can render a caret snippet under a span.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import field
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A region of source text, 1-based and inclusive of its start.
+
+    Examples:
+        >>> Span(3, 7, 3, 12)
+        Span(line=3, column=7, end_line=3, end_column=12)
+    """
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @classmethod
+    def point(cls, line: int, column: int) -> Span:
+        """A span of one character."""
+        return cls(line, column, line, column + 1)
+
+    def shifted(self, line_offset: int, column_offset: int) -> Span:
+        """This span moved by a number of lines and (on its first line) columns."""
+        if line_offset:
+            return Span(
+                self.line + line_offset,
+                self.column,
+                self.end_line + line_offset,
+                self.end_column,
+            )
+        return Span(
+            self.line,
+            self.column + column_offset,
+            self.end_line,
+            self.end_column + (column_offset if self.end_line == self.line else 0),
+        )
+
+
+UNKNOWN_SPAN = Span(0, 0, 0, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A named piece of text (a rule file, a declaration).
+
+    Examples:
+        >>> print(Source("a = 1\\nb = ?", "demo.gr").snippet(Span(2, 5, 2, 6)))
+          2 | b = ?
+            |     ^
+    """
+
+    text: str
+    name: str = "<string>"
+    _lines: tuple[str, ...] = field(default=(), repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_lines", tuple(self.text.splitlines()))
+
+    def line_text(self, line: int) -> str:
+        """The text of a 1-based line, or an empty string past the end."""
+        if 1 <= line <= len(self._lines):
+            return self._lines[line - 1]
+        return ""
+
+    def snippet(self, span: Span) -> str:
+        """The source line of ``span`` with a caret line under it."""
+        if span.line <= 0:
+            return ""
+        text = self.line_text(span.line).expandtabs(1)
+        if not text and span.line > len(self._lines):
+            text = ""
+        width = 1
+        if span.end_line == span.line and span.end_column > span.column:
+            width = span.end_column - span.column
+        width = max(1, min(width, max(1, len(text) - span.column + 1)))
+        gutter = f"{span.line:>3} | "
+        pad = " " * (len(gutter) - 2) + "| "
+        return f"{gutter}{text}\n{pad}{' ' * (span.column - 1)}{'^' * width}"

@@ -1,0 +1,883 @@
+"""Text to syntax tree: the Lark LALR parser, the tree-to-AST transformer, friendly syntax errors.
+
+The entry point is :func:`parse_module`. Syntax errors become :class:`RuleSyntaxError` with a
+located :class:`Diagnostic` that says what was expected in words, not terminal names. The tree
+walk is non-recursive (Lark's ``Transformer_NonRecursive``) and nesting deeper than
+:data:`MAX_NESTING` is refused with a clean error, so every later pass may recurse safely.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import functools
+import importlib.resources
+import re
+from pathlib import Path as FsPath
+from typing import Any
+
+from lark import Lark
+from lark import Token
+from lark import Transformer_NonRecursive
+from lark import Tree
+from lark import v_args
+from lark.exceptions import UnexpectedCharacters
+from lark.exceptions import UnexpectedEOF
+from lark.exceptions import UnexpectedInput
+from lark.exceptions import UnexpectedToken
+from lark.exceptions import VisitError
+from lark.tree import Meta
+
+from . import ast
+from .errors import Diagnostic
+from .errors import RuleSyntaxError
+from .errors import make_diagnostic
+from .source import UNKNOWN_SPAN
+from .source import Source
+from .source import Span
+
+#: Deepest expression nesting accepted; later passes recurse, so this bounds their stack.
+MAX_NESTING = 100
+
+_GRAMMAR_NAME = "govrules.lark"
+
+
+def grammar_text() -> str:
+    """The grammar, from the installed package or, in a source checkout, from ``grammar/``."""
+    try:
+        res = importlib.resources.files("govrules") / "grammar" / _GRAMMAR_NAME
+        if res.is_file():
+            return res.read_text(encoding="utf-8")
+    except (FileNotFoundError, ModuleNotFoundError):  # pragma: no cover - odd installs
+        pass
+    checkout = FsPath(__file__).resolve().parents[2] / "grammar" / _GRAMMAR_NAME
+    return checkout.read_text(encoding="utf-8")
+
+
+@functools.cache
+def parser() -> Lark:
+    """The shared LALR parser (built once; Lark's cache makes later processes start fast)."""
+    return Lark(
+        grammar_text(),
+        parser="lalr",
+        propagate_positions=True,
+        maybe_placeholders=False,
+        start=["start", "expr"],
+        cache=True,
+    )
+
+
+# ---------------------------------------------------------------- friendly syntax errors
+
+_TERMINAL_WORDS = {
+    "RULE_ID": "a rule ID such as SAP-1",
+    "IDENT": "a name",
+    "STRING": 'a "quoted string"',
+    "NUMBER": "a number",
+    "DATE": "a date (YYYY-MM-DD)",
+    "LBRACE": "'{'",
+    "RBRACE": "'}'",
+    "LPAR": "'('",
+    "RPAR": "')'",
+    "LSQB": "'['",
+    "RSQB": "']'",
+    "COMMA": "','",
+    "COLON": "':'",
+    "DOT": "'.'",
+    "EQUAL": "'='",
+    "STAR": "'*'",
+    "PLUS": "'+'",
+    "MINUS": "'-'",
+    "SLASH": "'/'",
+    "LESSTHAN": "'<'",
+    "MORETHAN": "'>'",
+    "$END": "the end of the file",
+}
+
+_CLAUSE_WORDS = (
+    "title",
+    "severity",
+    "due",
+    "decision",
+    "applies",
+    "let",
+    "require",
+    "cite",
+    "explain",
+    "remedy",
+)
+
+
+def _describe_terminal(name: str, parser_: Lark) -> str:
+    if name in _TERMINAL_WORDS:
+        return _TERMINAL_WORDS[name]
+    try:
+        pattern = parser_.get_terminal(name).pattern
+        value = pattern.value
+        if pattern.type == "str":
+            return f"'{value}'"
+    except KeyError:
+        pass
+    return name.lower()
+
+
+def _expected_words(expected: set[str], parser_: Lark) -> list[str]:
+    words = sorted({_describe_terminal(t, parser_) for t in expected})
+    return words
+
+
+def _keywords(expected: set[str], parser_: Lark) -> list[str]:
+    out = []
+    for t in expected:
+        try:
+            pattern = parser_.get_terminal(t).pattern
+        except KeyError:
+            continue
+        if pattern.type == "str" and re.fullmatch(r"[a-z_]+", pattern.value):
+            out.append(pattern.value)
+    return sorted(out)
+
+
+def _join_words(words: list[str], limit: int = 8) -> str:
+    if len(words) > limit:
+        words = words[:limit] + ["…"]
+    return ", ".join(words)
+
+
+def _all_keywords(parser_: Lark) -> list[str]:
+    out = set()
+    for term in parser_.terminals:
+        if term.pattern.type == "str" and re.fullmatch(r"[a-z_]+", term.pattern.value):
+            out.add(term.pattern.value)
+    return sorted(out)
+
+
+def _friendly(err: UnexpectedInput, source: Source, parser_: Lark) -> Diagnostic:
+    """Map a Lark error to a located, worded diagnostic."""
+    line = max(1, getattr(err, "line", 1) or 1)
+    column = max(1, getattr(err, "column", 1) or 1)
+    span = Span.point(line, column)
+    expected: set[str] = set(getattr(err, "expected", None) or ())
+    if isinstance(err, UnexpectedToken):
+        expected = set(err.accepts or err.expected)
+    words = _expected_words(expected, parser_)
+    keywords = _keywords(expected, parser_)
+    line_text = source.line_text(line)
+    text_here = line_text[column - 1 :]
+    at_end = isinstance(err, UnexpectedToken) and err.token.type == "$END"
+
+    if not at_end:
+        ch, two = text_here[:1], text_here[:2]
+        if two in ("&&", "||"):
+            word = "and" if two == "&&" else "or"
+            return make_diagnostic(
+                source,
+                Span(line, column, line, column + 2),
+                "unexpected_symbol",
+                f"'{two}' is not an operator here",
+                hint=f"write '{word}'",
+            )
+        if ch == "=" and two != "==" and "EQUAL" not in expected:
+            return make_diagnostic(
+                source,
+                span,
+                "unexpected_symbol",
+                "a single '=' does not compare values",
+                hint="write '==' to compare, '!=' for 'is not equal'",
+            )
+        if ch == "!" and two != "!=":
+            return make_diagnostic(
+                source,
+                span,
+                "unexpected_symbol",
+                "'!' is not an operator here",
+                hint="write 'not', or '!=' for 'is not equal'",
+            )
+        if ch == '"' and isinstance(err, UnexpectedCharacters):
+            return make_diagnostic(
+                source,
+                Span(line, column, line, column + len(text_here)),
+                "unterminated_string",
+                "this string is not closed on its line",
+                hint='end it with " on the same line; join long texts as "part one" "part two"',
+            )
+        if ch == "'":
+            return make_diagnostic(
+                source,
+                span,
+                "single_quotes",
+                "strings are written in double quotes",
+                hint="write \"text\", not 'text'",
+            )
+        m = re.match(r"\d{4}/\d{1,2}/\d{1,2}|\d{1,2}/\d{1,2}/\d{4}", text_here)
+        if m:
+            return make_diagnostic(
+                source,
+                Span(line, column, line, column + len(m.group())),
+                "bad_date",
+                f"'{m.group()}' is not a date in this language",
+                hint="write dates as YYYY-MM-DD, e.g. 2023-04-01",
+            )
+        # The whole word around the error, even where the lexer split it ("rules" → "rule" "s").
+        start = column - 1
+        while start > 0 and re.match(r"[A-Za-z0-9_-]", line_text[start - 1]):
+            start -= 1
+        wm = re.match(r"[A-Za-z_][A-Za-z0-9_-]*", line_text[start:])
+        if wm and (start < column - 1 or re.match(r"[A-Za-z_]", ch)):
+            word = wm.group()
+            if start < column - 1:
+                keywords = _all_keywords(parser_)
+            if "RULE_ID" in expected and re.fullmatch(
+                r"[A-Za-z][A-Za-z0-9]*(-[A-Za-z0-9]+)+", word
+            ):
+                return make_diagnostic(
+                    source,
+                    Span(line, start + 1, line, start + 1 + len(word)),
+                    "bad_rule_id",
+                    f"'{word}' is not a rule ID",
+                    hint=f"rule IDs are upper case with a hyphen, like {word.upper()}",
+                )
+            return _unexpected_word(word, line, start + 1, source, keywords, words)
+        if isinstance(err, UnexpectedCharacters):
+            return make_diagnostic(
+                source,
+                span,
+                "unexpected_character",
+                f"unexpected character {ch!r}",
+                hint=f"expected {_join_words(words)}" if words else None,
+            )
+        tok = err.token if isinstance(err, UnexpectedToken) else ""
+        tok_span = Span(line, column, line, column + max(1, len(str(tok))))
+        hint = f"expected {_join_words(words)}" if words else None
+        if str(tok) == "}" and "RBRACE" not in expected:
+            hint = "the clause before '}' is incomplete; " + (hint or "")
+        return make_diagnostic(
+            source, tok_span, "unexpected_token", f"unexpected {str(tok)!r}", hint=hint
+        )
+
+    # End of input.
+    last = max(1, len(source.text.splitlines()))
+    end_span = Span.point(last, max(1, len(source.line_text(last)) + 1))
+    if "RBRACE" in expected:
+        return make_diagnostic(
+            source,
+            end_span,
+            "unexpected_end",
+            "the file ends inside a rule",
+            hint="close the rule with '}'",
+        )
+    return make_diagnostic(
+        source,
+        end_span,
+        "unexpected_end",
+        "the text ends too early",
+        hint=f"expected {_join_words(words)}" if words else None,
+    )
+
+
+def _unexpected_word(
+    word: str, line: int, column: int, source: Source, keywords: list[str], words: list[str]
+) -> Diagnostic:
+    span = Span(line, column, line, column + len(word))
+    close = difflib.get_close_matches(word, keywords, n=1, cutoff=0.6)
+    if close:
+        return make_diagnostic(
+            source,
+            span,
+            "unknown_keyword",
+            f"unexpected word '{word}'",
+            hint=f"did you mean '{close[0]}'?",
+        )
+    if "title" in keywords and "require" in keywords:
+        return make_diagnostic(
+            source,
+            span,
+            "unknown_clause",
+            f"'{word}' does not start a rule clause",
+            hint="a rule clause starts with one of: " + ", ".join(_CLAUSE_WORDS),
+        )
+    if words == ["'ruleset'"]:
+        return make_diagnostic(
+            source,
+            span,
+            "missing_header",
+            "a rule file must start with its ruleset header",
+            hint='begin the file with: ruleset "my-rules" version "1"',
+        )
+    return make_diagnostic(
+        source,
+        span,
+        "unexpected_word",
+        f"unexpected word '{word}'",
+        hint=f"expected {_join_words(words)}" if words else None,
+    )
+
+
+# ---------------------------------------------------------------- tree to AST
+
+
+def _span(meta: Meta) -> Span:
+    if getattr(meta, "empty", True):
+        return UNKNOWN_SPAN
+    return Span(meta.line, meta.column, meta.end_line, meta.end_column)
+
+
+def _tok_span(tok: Token) -> Span:
+    return Span(
+        tok.line or 0,
+        tok.column or 0,
+        tok.end_line or tok.line or 0,
+        tok.end_column or tok.column or 0,
+    )
+
+
+_ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t"}
+
+
+class _Builder(Transformer_NonRecursive):  # type: ignore[type-arg]
+    """Lark tree → AST. Collects diagnostics instead of stopping at the first."""
+
+    def __init__(self, source: Source) -> None:
+        super().__init__()
+        self.source = source
+        self.diagnostics: list[Diagnostic] = []
+
+    def _error(self, span: Span, code: str, message: str, hint: str | None = None) -> None:
+        self.diagnostics.append(make_diagnostic(self.source, span, code, message, hint))
+
+    # -- strings and templates
+    def _unquote(self, tok: Token) -> str:
+        raw = str(tok)[1:-1]
+        out: list[str] = []
+        i = 0
+        while i < len(raw):
+            c = raw[i]
+            if c == "\\" and i + 1 < len(raw):
+                nxt = raw[i + 1]
+                if nxt in _ESCAPES:
+                    out.append(_ESCAPES[nxt])
+                else:
+                    col = (tok.column or 0) + 1 + i
+                    self._error(
+                        Span(tok.line or 0, col, tok.line or 0, col + 2),
+                        "bad_escape",
+                        f"unknown escape '\\{nxt}' in a string",
+                        hint='use \\" for a quote, \\\\ for a backslash, \\n for a new line',
+                    )
+                i += 2
+                continue
+            out.append(c)
+            i += 1
+        return "".join(out)
+
+    def _template(self, tokens: list[Token]) -> ast.Template:
+        parts: list[str | ast.Expr] = []
+        for tok in tokens:
+            parts.extend(self._template_parts(tok))
+        merged: list[str | ast.Expr] = []
+        for p in parts:
+            if isinstance(p, str) and merged and isinstance(merged[-1], str):
+                merged[-1] = merged[-1] + p
+            else:
+                merged.append(p)
+        first, last = tokens[0], tokens[-1]
+        span = Span(first.line or 0, first.column or 0, last.end_line or 0, last.end_column or 0)
+        return ast.Template(tuple(merged), span)
+
+    def _template_parts(self, tok: Token) -> list[str | ast.Expr]:
+        text = self._unquote(tok)
+        raw = str(tok)[1:-1]
+        parts: list[str | ast.Expr] = []
+        buf: list[str] = []
+        i = 0
+        while i < len(text):
+            c = text[i]
+            if c == "{" and text.startswith("{{", i):
+                buf.append("{")
+                i += 2
+                continue
+            if c == "}" and text.startswith("}}", i):
+                buf.append("}")
+                i += 2
+                continue
+            if c == "{":
+                end = text.find("}", i + 1)
+                # Column of the hole's first character in the file (escapes before it are rare;
+                # the raw offset is used when it can be found).
+                raw_at = raw.find(text[i : end + 1 if end > 0 else len(text)])
+                col = (tok.column or 0) + 1 + (raw_at if raw_at >= 0 else i)
+                line = tok.line or 0
+                if end < 0:
+                    self._error(
+                        Span(line, col, line, col + 1),
+                        "bad_template",
+                        "'{' opens a value in the text but is never closed",
+                        hint="close it with '}', or write '{{' for a literal brace",
+                    )
+                    buf.append(text[i:])
+                    break
+                if buf:
+                    parts.append("".join(buf))
+                    buf = []
+                parts.append(self._hole(text[i + 1 : end], line, col + 1))
+                i = end + 1
+                continue
+            if c == "}":
+                col = (tok.column or 0) + 1 + i
+                self._error(
+                    Span(tok.line or 0, col, tok.line or 0, col + 1),
+                    "bad_template",
+                    "'}' closes nothing in this text",
+                    hint="write '}}' for a literal brace",
+                )
+            buf.append(c)
+            i += 1
+        if buf:
+            parts.append("".join(buf))
+        return parts
+
+    def _hole(self, text: str, line: int, column: int) -> ast.Expr:
+        span = Span(line, column, line, column + len(text))
+        if not text.strip():
+            self._error(
+                span,
+                "bad_template",
+                "empty '{}' in the text",
+                hint="put an expression inside, e.g. {count(accountable_persons)}",
+            )
+            return ast.Literal("", span)
+        try:
+            tree = parser().parse(text, start="expr")
+        except UnexpectedInput as err:
+            sub = _friendly(err, Source(text, self.source.name), parser())
+            at = sub.span
+            shifted = Span(line, column + at.column - 1, line, column + at.end_column - 1)
+            self._error(shifted, sub.code, sub.message + " (inside '{…}' in the text)", sub.hint)
+            return ast.Literal("", span)
+        nested = _Builder(self.source)
+        expr = nested.transform(tree)
+        self.diagnostics.extend(nested.diagnostics)
+        return _relocate(expr, line - 1, column - 1) if isinstance(expr, ast.Expr) else expr
+
+    # -- header and top level
+    @v_args(meta=True)
+    def start(self, meta: Meta, children: list[Any]) -> ast.Module:
+        header = children[0]
+        sources = tuple(c for c in children[1:] if isinstance(c, ast.SourceDecl))
+        params = tuple(c for c in children[1:] if isinstance(c, ast.Param))
+        rules = tuple(c for c in children[1:] if isinstance(c, ast.Rule))
+        return ast.Module(header, sources, params, rules, _span(meta))
+
+    @v_args(meta=True)
+    def header(self, meta: Meta, children: list[Token]) -> ast.Header:
+        name = self._unquote(children[0])
+        version = self._unquote(children[1])
+        fmt = self._unquote(children[2]) if len(children) > 2 else "govrules/place/v1"
+        return ast.Header(name, version, fmt, _span(meta))
+
+    @v_args(meta=True)
+    def source_decl(self, meta: Meta, children: list[Token]) -> ast.SourceDecl:
+        return ast.SourceDecl(self._unquote(children[0]), self._unquote(children[1]), _span(meta))
+
+    def _param(self, meta: Meta, children: list[Any], override: bool) -> ast.Param:
+        name, type_name, value, basis = children
+        reason = basis if isinstance(basis, str) else None
+        citation = basis if isinstance(basis, ast.Citation) else None
+        return ast.Param(str(name), type_name, value, reason, citation, override, _span(meta))
+
+    @v_args(meta=True)
+    def param_decl(self, meta: Meta, children: list[Any]) -> ast.Param:
+        return self._param(meta, children, False)
+
+    @v_args(meta=True)
+    def override_decl(self, meta: Meta, children: list[Any]) -> ast.Param:
+        return self._param(meta, children, True)
+
+    def basis_reason(self, children: list[ast.Template]) -> str:
+        return children[0].raw()
+
+    def basis_cite(self, children: list[ast.Citation]) -> ast.Citation:
+        return children[0]
+
+    def t_date(self, _: list[Any]) -> str:
+        return "date"
+
+    def t_number(self, _: list[Any]) -> str:
+        return "number"
+
+    def t_string(self, _: list[Any]) -> str:
+        return "string"
+
+    def t_bool(self, _: list[Any]) -> str:
+        return "bool"
+
+    def t_list(self, _: list[Any]) -> str:
+        return "list"
+
+    @v_args(meta=True)
+    def citation(self, meta: Meta, children: list[Any]) -> ast.Citation:
+        src, section, text = children
+        return ast.Citation(self._unquote(src), self._unquote(section), text.raw(), _span(meta))
+
+    def text(self, children: list[Token]) -> ast.Template:
+        return self._template(children)
+
+    # -- rules
+    @v_args(meta=True)
+    def rule_decl(self, meta: Meta, children: list[Any]) -> ast.Rule:
+        rule_id = str(children[0])
+        clauses: dict[str, Any] = {}
+        lets: list[ast.Let] = []
+        decisions: list[str] = []
+        for kind, value, span in children[1:]:
+            if kind == "let":
+                lets.append(value)
+                continue
+            if kind == "decision":
+                decisions.extend(value)
+                continue
+            if kind in clauses:
+                self._error(
+                    span,
+                    "duplicate_clause",
+                    f"rule {rule_id} has more than one '{kind}' clause",
+                    hint="keep one; join texts into a single clause",
+                )
+                continue
+            clauses[kind] = value
+        text = ""
+        if not getattr(meta, "empty", True):
+            text = self.source.text[meta.start_pos : meta.end_pos]
+        return ast.Rule(
+            id=rule_id,
+            title=clauses.get("title"),
+            severity=clauses.get("severity"),
+            due=clauses.get("due"),
+            decisions=tuple(decisions),
+            when=clauses.get("applies when"),
+            lets=tuple(lets),
+            require=clauses.get("require"),
+            citation=clauses.get("cite"),
+            explain=clauses.get("explain"),
+            explain_met=clauses.get("explain met"),
+            explain_na=clauses.get("explain not_applicable"),
+            remedy=clauses.get("remedy"),
+            text=text,
+            span=Span(meta.line, meta.column, meta.line, meta.column + 4 + 1 + len(rule_id)),
+        )
+
+    @v_args(meta=True)
+    def title_clause(self, meta: Meta, c: list[Token]) -> tuple[str, Any, Span]:
+        return ("title", self._unquote(c[0]), _span(meta))
+
+    @v_args(meta=True)
+    def severity_must(self, meta: Meta, c: list[Any]) -> tuple[str, Any, Span]:
+        return ("severity", "must", _span(meta))
+
+    @v_args(meta=True)
+    def severity_should(self, meta: Meta, c: list[Any]) -> tuple[str, Any, Span]:
+        return ("severity", "should", _span(meta))
+
+    @v_args(meta=True)
+    def due_date(self, meta: Meta, c: list[Token]) -> tuple[str, Any, Span]:
+        return ("due", self._date(c[0]), _span(meta))
+
+    @v_args(meta=True)
+    def due_param(self, meta: Meta, c: list[Token]) -> tuple[str, Any, Span]:
+        return ("due", ast.Path(str(c[0]), (), _tok_span(c[0])), _span(meta))
+
+    @v_args(meta=True)
+    def decision_clause(self, meta: Meta, c: list[Token]) -> tuple[str, Any, Span]:
+        return ("decision", [self._unquote(t) for t in c], _span(meta))
+
+    @v_args(meta=True)
+    def when_clause(self, meta: Meta, c: list[Any]) -> tuple[str, Any, Span]:
+        return ("applies when", c[0], _span(meta))
+
+    @v_args(meta=True)
+    def let_clause(self, meta: Meta, c: list[Any]) -> tuple[str, Any, Span]:
+        return ("let", ast.Let(str(c[0]), c[1], _span(meta)), _span(meta))
+
+    @v_args(meta=True)
+    def require_clause(self, meta: Meta, c: list[Any]) -> tuple[str, Any, Span]:
+        return ("require", c[0], _span(meta))
+
+    @v_args(meta=True)
+    def cite_clause(self, meta: Meta, c: list[Any]) -> tuple[str, Any, Span]:
+        return ("cite", c[0], _span(meta))
+
+    @v_args(meta=True)
+    def explain_clause(self, meta: Meta, c: list[Any]) -> tuple[str, Any, Span]:
+        return ("explain", c[0], _span(meta))
+
+    @v_args(meta=True)
+    def explain_met_clause(self, meta: Meta, c: list[Any]) -> tuple[str, Any, Span]:
+        return ("explain met", c[0], _span(meta))
+
+    @v_args(meta=True)
+    def explain_na_clause(self, meta: Meta, c: list[Any]) -> tuple[str, Any, Span]:
+        return ("explain not_applicable", c[0], _span(meta))
+
+    @v_args(meta=True)
+    def remedy_clause(self, meta: Meta, c: list[Any]) -> tuple[str, Any, Span]:
+        return ("remedy", c[0], _span(meta))
+
+    # -- expressions
+    def _date(self, tok: Token) -> ast.Literal:
+        try:
+            value = dt.date.fromisoformat(str(tok))
+        except ValueError:
+            self._error(
+                _tok_span(tok),
+                "bad_date",
+                f"{tok} is not a calendar date",
+                hint="check the month (01-12) and the day of the month",
+            )
+            value = dt.date(1970, 1, 1)
+        return ast.Literal(value, _tok_span(tok))
+
+    def number(self, c: list[Token]) -> ast.Literal:
+        text = str(c[0])
+        value: int | float = float(text) if "." in text else int(text)
+        return ast.Literal(value, _tok_span(c[0]))
+
+    def string(self, c: list[Token]) -> ast.Literal:
+        return ast.Literal(self._unquote(c[0]), _tok_span(c[0]))
+
+    def date(self, c: list[Token]) -> ast.Literal:
+        return self._date(c[0])
+
+    @v_args(meta=True)
+    def true(self, meta: Meta, c: list[Any]) -> ast.Literal:
+        return ast.Literal(True, _span(meta))
+
+    @v_args(meta=True)
+    def false(self, meta: Meta, c: list[Any]) -> ast.Literal:
+        return ast.Literal(False, _span(meta))
+
+    @v_args(meta=True)
+    def as_of(self, meta: Meta, c: list[Any]) -> ast.AsOf:
+        return ast.AsOf(_span(meta))
+
+    @v_args(meta=True)
+    def list_literal(self, meta: Meta, c: list[Any]) -> ast.ListLiteral:
+        return ast.ListLiteral(tuple(x for x in c if x is not None), _span(meta))
+
+    @v_args(meta=True)
+    def path(self, meta: Meta, c: list[Any]) -> ast.Path:
+        return ast.Path(str(c[0]), tuple(c[1:]), _span(meta))
+
+    def field_step(self, c: list[Token]) -> ast.FieldStep:
+        return ast.FieldStep(str(c[0]), _tok_span(c[0]))
+
+    def index_step(self, c: list[Token]) -> ast.IndexStep:
+        text = str(c[0])
+        if "." in text:
+            self._error(_tok_span(c[0]), "bad_index", f"list index {text} is not a whole number")
+        return ast.IndexStep(int(float(text)), _tok_span(c[0]))
+
+    @v_args(meta=True)
+    def wildcard_step(self, meta: Meta, c: list[Any]) -> ast.WildcardStep:
+        return ast.WildcardStep(_span(meta))
+
+    def _bin(op: str) -> Any:  # noqa: N805 - a factory used in the class body
+        @v_args(meta=True)
+        def method(self: _Builder, meta: Meta, c: list[Any]) -> ast.Expr:
+            return ast.Binary(op, c[0], c[1], _span(meta))  # type: ignore[arg-type]
+
+        return method
+
+    add = _bin("+")
+    sub = _bin("-")
+    mul = _bin("*")
+    div = _bin("/")
+
+    def _cmp(op: str) -> Any:  # noqa: N805
+        @v_args(meta=True)
+        def method(self: _Builder, meta: Meta, c: list[Any]) -> ast.Expr:
+            return ast.Compare(op, c[0], c[1], _span(meta))  # type: ignore[arg-type]
+
+        return method
+
+    eq = _cmp("==")
+    ne = _cmp("!=")
+    lt = _cmp("<")
+    le = _cmp("<=")
+    gt = _cmp(">")
+    ge = _cmp(">=")
+    in_op = _cmp("in")
+    not_in_op = _cmp("not in")
+    contains_op = _cmp("contains")
+
+    def _test(kind: str) -> Any:  # noqa: N805
+        @v_args(meta=True)
+        def method(self: _Builder, meta: Meta, c: list[Any]) -> ast.Expr:
+            return ast.Test(kind, c[0], _span(meta))  # type: ignore[arg-type]
+
+        return method
+
+    exists_op = _test("exists")
+    missing_op = _test("missing")
+    empty_op = _test("empty")
+    not_empty_op = _test("not empty")
+
+    def _ref(prop: str, negated: bool) -> Any:  # noqa: N805
+        @v_args(meta=True)
+        def method(self: _Builder, meta: Meta, c: list[Any]) -> ast.Expr:
+            return ast.RuleRef(str(c[0]), prop, negated, _span(meta))  # type: ignore[arg-type]
+
+        return method
+
+    rule_met = _ref("met", False)
+    rule_not_met = _ref("met", True)
+    rule_applicable = _ref("applicable", False)
+    rule_not_applicable = _ref("applicable", True)
+
+    def _call(func: str) -> Any:  # noqa: N805
+        @v_args(meta=True)
+        def method(self: _Builder, meta: Meta, c: list[Any]) -> ast.Expr:
+            return ast.Call(func, c[0], _span(meta))  # type: ignore[arg-type]
+
+        return method
+
+    count_call = _call("count")
+    sum_call = _call("sum")
+    min_call = _call("min")
+    max_call = _call("max")
+
+    @v_args(meta=True)
+    def negate(self, meta: Meta, c: list[Any]) -> ast.Expr:
+        operand = c[0]
+        if isinstance(operand, ast.Literal) and isinstance(operand.value, int | float):
+            if not isinstance(operand.value, bool):
+                return ast.Literal(-operand.value, _span(meta))
+        return ast.Negate(operand, _span(meta))
+
+    @v_args(meta=True)
+    def not_op(self, meta: Meta, c: list[Any]) -> ast.Expr:
+        return ast.Not(c[0], _span(meta))
+
+    @v_args(meta=True)
+    def and_chain(self, meta: Meta, c: list[Any]) -> ast.Expr:
+        return ast.And(tuple(c), _span(meta))
+
+    @v_args(meta=True)
+    def or_chain(self, meta: Meta, c: list[Any]) -> ast.Expr:
+        return ast.Or(tuple(c), _span(meta))
+
+    def _quant(self, kind: str, meta: Meta, c: list[Any]) -> ast.Quantifier:
+        var, iterable = str(c[0]), c[1]
+        where = c[2] if len(c) == 4 else None
+        body = c[-1]
+        return ast.Quantifier(kind, var, iterable, where, body, _span(meta))  # type: ignore[arg-type]
+
+    @v_args(meta=True)
+    def all_q(self, meta: Meta, c: list[Any]) -> ast.Quantifier:
+        return self._quant("all", meta, c)
+
+    @v_args(meta=True)
+    def any_q(self, meta: Meta, c: list[Any]) -> ast.Quantifier:
+        return self._quant("any", meta, c)
+
+    @v_args(meta=True)
+    def collect(self, meta: Meta, c: list[Any]) -> ast.Collect:
+        item, var, iterable = c[0], str(c[1]), c[2]
+        where = c[3] if len(c) == 4 else None
+        return ast.Collect(item, var, iterable, where, _span(meta))
+
+
+def _relocate(expr: ast.Expr, line_offset: int, column_offset: int) -> ast.Expr:
+    """Move spans of an expression parsed from a template hole to the hole's place in the file.
+
+    Holes are single-line, so only columns move (plus the line of the string).
+    """
+    import dataclasses
+
+    def move(node: Any) -> Any:
+        if isinstance(node, tuple):
+            return tuple(move(n) for n in node)
+        if not dataclasses.is_dataclass(node) or isinstance(node, type):
+            return node
+        changes: dict[str, Any] = {}
+        for f in dataclasses.fields(node):
+            value = getattr(node, f.name)
+            if f.name == "span" and isinstance(value, Span) and value.line > 0:
+                changes["span"] = Span(
+                    value.line + line_offset,
+                    value.column + column_offset,
+                    value.end_line + line_offset,
+                    value.end_column + column_offset,
+                )
+            elif isinstance(value, ast.Node | tuple):
+                changes[f.name] = move(value)
+        return dataclasses.replace(node, **changes)
+
+    result: ast.Expr = move(expr)
+    return result
+
+
+def _check_nesting(tree: Tree[Token], source: Source) -> Diagnostic | None:
+    """The first place where nesting exceeds :data:`MAX_NESTING`, found without recursion."""
+    stack: list[tuple[Tree[Token], int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_NESTING:
+            return make_diagnostic(
+                source,
+                _span(node.meta),
+                "nesting_too_deep",
+                f"this expression nests more than {MAX_NESTING} levels deep",
+                hint="split it into 'let' bindings",
+            )
+        for child in node.children:
+            if isinstance(child, Tree):
+                stack.append((child, depth + 1))
+    return None
+
+
+def parse_module(source: Source) -> ast.Module:
+    """Parse one rule file.
+
+    Raises:
+        RuleSyntaxError: the text does not follow the grammar; every located problem is listed.
+    """
+    p = parser()
+    try:
+        tree = p.parse(source.text, start="start")
+    except UnexpectedInput as err:
+        raise RuleSyntaxError([_friendly(err, source, p)]) from None
+    except UnexpectedEOF as err:  # pragma: no cover - LALR reports EOF as UnexpectedToken
+        raise RuleSyntaxError([_friendly(err, source, p)]) from None
+    deep = _check_nesting(tree, source)
+    if deep is not None:
+        raise RuleSyntaxError([deep])
+    builder = _Builder(source)
+    try:
+        module = builder.transform(tree)
+    except VisitError as err:  # pragma: no cover - a bug in a builder method
+        raise err.orig_exc from None
+    if builder.diagnostics:
+        raise RuleSyntaxError(builder.diagnostics)
+    if not isinstance(module, ast.Module):  # pragma: no cover
+        raise TypeError("parser did not produce a module")
+    return module
+
+
+def parse_expression(text: str, name: str = "<expr>") -> ast.Expr:
+    """Parse a single expression (used by tests and tools)."""
+    source = Source(text, name)
+    p = parser()
+    try:
+        tree = p.parse(text, start="expr")
+    except UnexpectedInput as err:
+        raise RuleSyntaxError([_friendly(err, source, p)]) from None
+    deep = _check_nesting(tree, source)
+    if deep is not None:
+        raise RuleSyntaxError([deep])
+    builder = _Builder(source)
+    expr = builder.transform(tree)
+    if builder.diagnostics:
+        raise RuleSyntaxError(builder.diagnostics)
+    if not isinstance(expr, ast.Expr):  # pragma: no cover
+        raise TypeError("not an expression")
+    return expr
