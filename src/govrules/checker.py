@@ -98,7 +98,7 @@ class CheckedRule:
         """The source text under a span (single- or multi-line)."""
         if span.line <= 0:
             return ""
-        lines = self.source.text.splitlines()[span.line - 1 : span.end_line]
+        lines = [self.source.line_text(n) for n in range(span.line, span.end_line + 1)]
         if not lines:
             return ""
         if len(lines) == 1:
@@ -737,7 +737,8 @@ class _Scope:
         if isinstance(other, ast.ListLiteral):
             literals = [i for i in other.items if isinstance(i, ast.Literal)]
         for lit in literals:
-            if isinstance(lit.value, str) and lit.value not in t.choices:
+            keys = {" ".join(c.split()).casefold() for c in t.choices}
+            if isinstance(lit.value, str) and " ".join(lit.value.split()).casefold() not in keys:
                 self.err(
                     lit.span,
                     "unknown_value",

@@ -64,7 +64,9 @@ class Source:
     _lines: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_lines", tuple(self.text.splitlines()))
+        # Lines end at "\n" only, as the parser counts them ("\r\n" keeps working).
+        lines = self.text.split("\n")
+        object.__setattr__(self, "_lines", tuple(x.removesuffix("\r") for x in lines))
 
     def line_text(self, line: int) -> str:
         """The text of a 1-based line, or an empty string past the end."""

@@ -220,7 +220,7 @@ def _friendly(err: UnexpectedInput, source: Source, parser_: Lark) -> Diagnostic
             )
         # The whole word around the error, even where the lexer split it ("rules" → "rule" "s").
         start = column - 1
-        while start > 0 and re.match(r"[A-Za-z0-9_-]", line_text[start - 1]):
+        while 0 < start <= len(line_text) and re.match(r"[A-Za-z0-9_-]", line_text[start - 1]):
             start -= 1
         wm = re.match(r"[A-Za-z_][A-Za-z0-9_-]*", line_text[start:])
         if wm and (start < column - 1 or re.match(r"[A-Za-z_]", ch)):
@@ -256,7 +256,10 @@ def _friendly(err: UnexpectedInput, source: Source, parser_: Lark) -> Diagnostic
         )
 
     # End of input.
-    last = max(1, len(source.text.splitlines()))
+    # Point just past the last thing written (trailing blank lines are not "where" it ended).
+    last = max(1, source.text.count("\n") + 1)
+    while last > 1 and not source.line_text(last).strip():
+        last -= 1
     end_span = Span.point(last, max(1, len(source.line_text(last)) + 1))
     if "RBRACE" in expected:
         return make_diagnostic(
@@ -279,6 +282,11 @@ def _unexpected_word(
     word: str, line: int, column: int, source: Source, keywords: list[str], words: list[str]
 ) -> Diagnostic:
     span = Span(line, column, line, column + len(word))
+    if words == ["'ruleset'"]:
+        return make_diagnostic(
+            source, span, "missing_header", "a rule file must start with its ruleset header",
+            hint='begin the file with: ruleset "my-rules" version "1"',
+        )
     close = difflib.get_close_matches(word, keywords, n=1, cutoff=0.6)
     if close:
         return make_diagnostic(
