@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+from typing import NoReturn
 
 import click
 
@@ -38,22 +40,17 @@ from .report import Report
 from .report import rule_sort_key
 
 
-class _Failure(click.ClickException):
-    """A govrules error shown as ``Error: …`` with the error's own exit code."""
-
-    def __init__(self, err: GovrulesError) -> None:
-        super().__init__(str(err))
-        self.exit_code = err.exit_code
-
-    def show(self, file: Any = None) -> None:
-        click.echo(f"Error: {self.format_message()}", err=True)
+def _Failure(err: GovrulesError) -> NoReturn:  # noqa: N802 - reads like raising an error
+    """Show a govrules error as ``Error: …`` on stderr and exit with its own code."""
+    click.echo(f"Error: {err}", err=True)
+    sys.exit(err.exit_code)
 
 
 def _rules(paths: Sequence[str]) -> Any:
     try:
         return load_rulesets(list(paths) if paths else None)
     except GovrulesError as err:
-        raise _Failure(err) from None
+        _Failure(err)
 
 
 def _write(output: str | None, text: str) -> None:
@@ -138,7 +135,7 @@ def check(
         eng = Engine(program, chosen)
         reports = [eng.evaluate(decl, date, source=path) for path, decl in loaded]
     except GovrulesError as err:
-        raise _Failure(err) from None
+        _Failure(err)
     _write(output, _render(reports, fmt, color, output))
     sys.exit(0 if all(r.compliant for r in reports) else 1)
 
@@ -153,7 +150,7 @@ def _render(reports: list[Report], fmt: str, color: bool | None, output: str | N
     use_color = color if color is not None else (output is None and sys.stdout.isatty())
     width = None
     if use_color:
-        width = click.get_terminal_size()[0] if hasattr(click, "get_terminal_size") else None
+        width = shutil.get_terminal_size().columns
     return to_text(reports, color=use_color, width=width)
 
 
@@ -176,7 +173,7 @@ def lint(paths: tuple[str, ...], fmt: str) -> None:
             click.echo(err.render(), err=True)
         sys.exit(3)
     except GovrulesError as err:
-        raise _Failure(err) from None
+        _Failure(err)
     if fmt == "json":
         click.echo(json.dumps({"diagnostics": []}))
     else:

@@ -32,6 +32,7 @@ from .checker import Program
 from .checker import check_program
 from .compiler import lower
 from .declaration import validate_declaration
+from .errors import Diagnostic
 from .errors import EvaluationError
 from .errors import RuleError
 from .errors import RuleSyntaxError
@@ -88,7 +89,7 @@ def read_source(path: Path) -> Source:
 def load_sources(sources: Iterable[Source]) -> Program:
     """Parse and check rule texts in order; every problem of every file is reported together."""
     modules = []
-    diagnostics = []
+    diagnostics: list[Diagnostic] = []
     for source in sources:
         try:
             modules.append((source, parse_module(source)))
@@ -197,7 +198,7 @@ class Engine:
                     file=sys.stderr,
                 )
             engine = "durable" if ok else "python"
-        self.name: Literal["durable", "python"] = engine  # type: ignore[assignment]
+        self.name: Literal["durable", "python"] = engine
         closures = Compiler(program)
         self._formats: dict[str, _FormatEngine] = {}
         for fmt in {r.declaration_format for r in program.rules}:

@@ -193,7 +193,11 @@ class Compiler:
             value = walk(ctx.doc, first)
             rec = ctx.record
             if rec is not None:
-                rec[text] = fact_view(value)
+                if value is None:
+                    # Name what is really absent: "risk_management", not a field inside it.
+                    rec[_missing_prefix(ctx.doc, e)] = None
+                else:
+                    rec[text] = fact_view(value)
             return value
 
         return doc_path
@@ -256,6 +260,15 @@ class Compiler:
             return None if unknown else result
 
         return quantify
+
+
+def _missing_prefix(doc: dict[str, Any], path: ast.Path) -> str:
+    """The shortest prefix of ``path`` that is missing from ``doc`` (the path if none is)."""
+    for n in range(len(path.steps) + 1):
+        prefix = ast.Path(path.root, path.steps[:n])
+        if walk(doc, (("f", path.root), *_compile_steps(prefix.steps))) is None:
+            return prefix.text()
+    return path.text()
 
 
 def fact_view(value: Any) -> Any:

@@ -96,7 +96,7 @@ class Report:
     @property
     def summary(self) -> dict[str, int]:
         """Count of findings per status, every status present."""
-        counts = dict.fromkeys(STATUSES, 0)
+        counts: dict[str, int] = dict.fromkeys(STATUSES, 0)
         for f in self.findings:
             counts[f.status] += 1
         return counts

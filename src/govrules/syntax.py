@@ -284,7 +284,10 @@ def _unexpected_word(
     span = Span(line, column, line, column + len(word))
     if words == ["'ruleset'"]:
         return make_diagnostic(
-            source, span, "missing_header", "a rule file must start with its ruleset header",
+            source,
+            span,
+            "missing_header",
+            "a rule file must start with its ruleset header",
             hint='begin the file with: ruleset "my-rules" version "1"',
         )
     close = difflib.get_close_matches(word, keywords, n=1, cutoff=0.6)
@@ -340,6 +343,47 @@ def _tok_span(tok: Token) -> Span:
 
 
 _ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t"}
+
+
+# Factories for the many transformer methods that differ only in an operator name.
+def _bin_method(op: str) -> Any:
+    @v_args(meta=True)
+    def method(self: Any, meta: Meta, c: list[Any]) -> ast.Expr:
+        return ast.Binary(op, c[0], c[1], _span(meta))  # type: ignore[arg-type]
+
+    return method
+
+
+def _cmp_method(op: str) -> Any:
+    @v_args(meta=True)
+    def method(self: Any, meta: Meta, c: list[Any]) -> ast.Expr:
+        return ast.Compare(op, c[0], c[1], _span(meta))  # type: ignore[arg-type]
+
+    return method
+
+
+def _test_method(kind: str) -> Any:
+    @v_args(meta=True)
+    def method(self: Any, meta: Meta, c: list[Any]) -> ast.Expr:
+        return ast.Test(kind, c[0], _span(meta))  # type: ignore[arg-type]
+
+    return method
+
+
+def _ref_method(prop: str, negated: bool) -> Any:
+    @v_args(meta=True)
+    def method(self: Any, meta: Meta, c: list[Any]) -> ast.Expr:
+        return ast.RuleRef(str(c[0]), prop, negated, _span(meta))  # type: ignore[arg-type]
+
+    return method
+
+
+def _call_method(func: str) -> Any:
+    @v_args(meta=True)
+    def method(self: Any, meta: Meta, c: list[Any]) -> ast.Expr:
+        return ast.Call(func, c[0], _span(meta))  # type: ignore[arg-type]
+
+    return method
 
 
 class _Builder(Transformer_NonRecursive):  # type: ignore[type-arg]
@@ -688,70 +732,35 @@ class _Builder(Transformer_NonRecursive):  # type: ignore[type-arg]
     def wildcard_step(self, meta: Meta, c: list[Any]) -> ast.WildcardStep:
         return ast.WildcardStep(_span(meta))
 
-    def _bin(op: str) -> Any:  # noqa: N805 - a factory used in the class body
-        @v_args(meta=True)
-        def method(self: _Builder, meta: Meta, c: list[Any]) -> ast.Expr:
-            return ast.Binary(op, c[0], c[1], _span(meta))  # type: ignore[arg-type]
+    add = _bin_method("+")
+    sub = _bin_method("-")
+    mul = _bin_method("*")
+    div = _bin_method("/")
 
-        return method
+    eq = _cmp_method("==")
+    ne = _cmp_method("!=")
+    lt = _cmp_method("<")
+    le = _cmp_method("<=")
+    gt = _cmp_method(">")
+    ge = _cmp_method(">=")
+    in_op = _cmp_method("in")
+    not_in_op = _cmp_method("not in")
+    contains_op = _cmp_method("contains")
 
-    add = _bin("+")
-    sub = _bin("-")
-    mul = _bin("*")
-    div = _bin("/")
+    exists_op = _test_method("exists")
+    missing_op = _test_method("missing")
+    empty_op = _test_method("empty")
+    not_empty_op = _test_method("not empty")
 
-    def _cmp(op: str) -> Any:  # noqa: N805
-        @v_args(meta=True)
-        def method(self: _Builder, meta: Meta, c: list[Any]) -> ast.Expr:
-            return ast.Compare(op, c[0], c[1], _span(meta))  # type: ignore[arg-type]
+    rule_met = _ref_method("met", False)
+    rule_not_met = _ref_method("met", True)
+    rule_applicable = _ref_method("applicable", False)
+    rule_not_applicable = _ref_method("applicable", True)
 
-        return method
-
-    eq = _cmp("==")
-    ne = _cmp("!=")
-    lt = _cmp("<")
-    le = _cmp("<=")
-    gt = _cmp(">")
-    ge = _cmp(">=")
-    in_op = _cmp("in")
-    not_in_op = _cmp("not in")
-    contains_op = _cmp("contains")
-
-    def _test(kind: str) -> Any:  # noqa: N805
-        @v_args(meta=True)
-        def method(self: _Builder, meta: Meta, c: list[Any]) -> ast.Expr:
-            return ast.Test(kind, c[0], _span(meta))  # type: ignore[arg-type]
-
-        return method
-
-    exists_op = _test("exists")
-    missing_op = _test("missing")
-    empty_op = _test("empty")
-    not_empty_op = _test("not empty")
-
-    def _ref(prop: str, negated: bool) -> Any:  # noqa: N805
-        @v_args(meta=True)
-        def method(self: _Builder, meta: Meta, c: list[Any]) -> ast.Expr:
-            return ast.RuleRef(str(c[0]), prop, negated, _span(meta))  # type: ignore[arg-type]
-
-        return method
-
-    rule_met = _ref("met", False)
-    rule_not_met = _ref("met", True)
-    rule_applicable = _ref("applicable", False)
-    rule_not_applicable = _ref("applicable", True)
-
-    def _call(func: str) -> Any:  # noqa: N805
-        @v_args(meta=True)
-        def method(self: _Builder, meta: Meta, c: list[Any]) -> ast.Expr:
-            return ast.Call(func, c[0], _span(meta))  # type: ignore[arg-type]
-
-        return method
-
-    count_call = _call("count")
-    sum_call = _call("sum")
-    min_call = _call("min")
-    max_call = _call("max")
+    count_call = _call_method("count")
+    sum_call = _call_method("sum")
+    min_call = _call_method("min")
+    max_call = _call_method("max")
 
     @v_args(meta=True)
     def negate(self, meta: Meta, c: list[Any]) -> ast.Expr:

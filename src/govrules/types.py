@@ -105,8 +105,8 @@ def _from_annotation(annotation: Any) -> Type:
             return Type("string", choices=tuple(values))
         return ANY
     if origin in (list, tuple, typing.Sequence):
-        args = typing.get_args(annotation)
-        return list_of(_from_annotation(args[0]) if args else ANY)
+        items = typing.get_args(annotation)
+        return list_of(_from_annotation(items[0]) if items else ANY)
     if isinstance(annotation, type):
         if issubclass(annotation, BaseModel):
             return Type("object", model=annotation)

@@ -15,8 +15,10 @@ from conftest import HEADER
 from conftest import rule
 from govrules.cli import main
 
-RULES = HEADER + rule("T-1", 'governance.model == "place_board"') + rule(
-    "T-2", "count(accountable_persons) == 1", due="2030-01-01"
+RULES = (
+    HEADER
+    + rule("T-1", 'governance.model == "place_board"')
+    + rule("T-2", "count(accountable_persons) == 1", due="2030-01-01")
 )
 
 
@@ -30,8 +32,13 @@ def files(tmp_path: Path, spec_example: dict[str, Any]) -> dict[str, Path]:
     bad.write_text(json.dumps(spec_example, default=str))
     invalid = tmp_path / "invalid.yaml"
     invalid.write_text(good.read_text().replace("tier: upper", "tier: county"))
-    return {"rules": tmp_path / "rules.gr", "good": good, "bad": bad, "invalid": invalid,
-            "dir": tmp_path}
+    return {
+        "rules": tmp_path / "rules.gr",
+        "good": good,
+        "bad": bad,
+        "invalid": invalid,
+        "dir": tmp_path,
+    }
 
 
 def run(*args: str) -> Any:
@@ -39,39 +46,86 @@ def run(*args: str) -> Any:
 
 
 def test_compliant_declaration_exits_0(files: dict[str, Path]) -> None:
-    r = run("check", str(files["good"]), "--rules", str(files["rules"]), "--as-of", "2023-09-30",
-            "--engine", "python")
+    r = run(
+        "check",
+        str(files["good"]),
+        "--rules",
+        str(files["rules"]),
+        "--as-of",
+        "2023-09-30",
+        "--engine",
+        "python",
+    )
     assert r.exit_code == 0, r.output
     assert "COMPLIANT" in r.output and "NOT YET DUE" in r.output
 
 
 def test_non_compliant_declaration_exits_1_and_says_why(files: dict[str, Path]) -> None:
-    r = run("check", str(files["bad"]), "--rules", str(files["rules"]), "--as-of", "2023-09-30",
-            "--engine", "python")
+    r = run(
+        "check",
+        str(files["bad"]),
+        "--rules",
+        str(files["rules"]),
+        "--as-of",
+        "2023-09-30",
+        "--engine",
+        "python",
+    )
     assert r.exit_code == 1, r.output
     assert "FAIL" in r.output and "T-1 failed" in r.output and "fix T-1" in r.output
     assert 'governance.model = "alliance"' in r.output
 
 
 def test_json_for_several_declarations_is_an_array_in_argument_order(
-    files: dict[str, Path]
+    files: dict[str, Path],
 ) -> None:
-    r = run("check", str(files["bad"]), str(files["good"]), "--rules", str(files["rules"]),
-            "--as-of", "2023-09-30", "--format", "json", "--engine", "python")
+    r = run(
+        "check",
+        str(files["bad"]),
+        str(files["good"]),
+        "--rules",
+        str(files["rules"]),
+        "--as-of",
+        "2023-09-30",
+        "--format",
+        "json",
+        "--engine",
+        "python",
+    )
     assert r.exit_code == 1
     docs = json.loads(r.output)
     assert [d["compliant"] for d in docs] == [False, True]
     assert docs[0]["format"] == "govrules/report/v1"
     assert docs[0]["summary"] == {"pass": 0, "fail": 1, "not_yet_due": 1, "not_applicable": 0}
-    assert list(docs[0]) == ["format", "as_of", "declaration", "rulesets", "engine", "compliant",
-                             "summary", "findings"]
+    assert list(docs[0]) == [
+        "format",
+        "as_of",
+        "declaration",
+        "rulesets",
+        "engine",
+        "compliant",
+        "summary",
+        "findings",
+    ]
     assert docs[0]["declaration"]["source"] == str(files["bad"])
 
 
 def test_invalid_declaration_exits_3_and_writes_nothing(files: dict[str, Path]) -> None:
     out = files["dir"] / "report.json"
-    r = CliRunner().invoke(main, ["check", str(files["good"]), str(files["invalid"]), "--rules",
-                                  str(files["rules"]), "--format", "json", "-o", str(out)])
+    r = CliRunner().invoke(
+        main,
+        [
+            "check",
+            str(files["good"]),
+            str(files["invalid"]),
+            "--rules",
+            str(files["rules"]),
+            "--format",
+            "json",
+            "-o",
+            str(out),
+        ],
+    )
     assert r.exit_code == 3
     assert "local_authorities[0].tier" in r.output and "county" in r.output
     assert not out.exists()
@@ -79,8 +133,20 @@ def test_invalid_declaration_exits_3_and_writes_nothing(files: dict[str, Path]) 
 
 def test_output_file_is_written_whole(files: dict[str, Path]) -> None:
     out = files["dir"] / "report.html"
-    r = run("check", str(files["good"]), "--rules", str(files["rules"]), "--as-of",
-            "2023-09-30", "--format", "html", "-o", str(out), "--engine", "python")
+    r = run(
+        "check",
+        str(files["good"]),
+        "--rules",
+        str(files["rules"]),
+        "--as-of",
+        "2023-09-30",
+        "--format",
+        "html",
+        "-o",
+        str(out),
+        "--engine",
+        "python",
+    )
     assert r.exit_code == 0
     page = out.read_text()
     assert page.startswith("<!doctype html>") and "Compliant" in page and "<script" not in page
@@ -88,16 +154,30 @@ def test_output_file_is_written_whole(files: dict[str, Path]) -> None:
 
 
 def test_junit_report(files: dict[str, Path]) -> None:
-    r = run("check", str(files["bad"]), "--rules", str(files["rules"]), "--as-of", "2023-09-30",
-            "--format", "junit", "--engine", "python")
+    r = run(
+        "check",
+        str(files["bad"]),
+        "--rules",
+        str(files["rules"]),
+        "--as-of",
+        "2023-09-30",
+        "--format",
+        "junit",
+        "--engine",
+        "python",
+    )
     suite = ET.fromstring(r.output).find("testsuite")
     assert suite is not None and suite.get("failures") == "1" and suite.get("skipped") == "1"
 
 
 @pytest.mark.parametrize(
     "args",
-    [["check"], ["check", "x.yaml", "--format", "pdf"], ["check", "x.yaml", "--as-of", "30/09/2023"],
-     ["nonsense"]],
+    [
+        ["check"],
+        ["check", "x.yaml", "--format", "pdf"],
+        ["check", "x.yaml", "--as-of", "30/09/2023"],
+        ["nonsense"],
+    ],
 )
 def test_usage_errors_exit_2(args: list[str]) -> None:
     assert CliRunner().invoke(main, args).exit_code == 2
@@ -128,13 +208,30 @@ def test_lint_clean_file(files: dict[str, Path]) -> None:
 
 def test_override_is_reported(files: dict[str, Path]) -> None:
     base = files["dir"] / "base.gr"
-    base.write_text(HEADER + 'param t_due: date = 2023-04-01 because "default"\n'
-                    + rule("T-1", "true", due="t_due"))
+    base.write_text(
+        HEADER
+        + 'param t_due: date = 2023-04-01 because "default"\n'
+        + rule("T-1", "true", due="t_due")
+    )
     local = files["dir"] / "local.gr"
-    local.write_text('ruleset "local" version "1"\n'
-                     'override param t_due: date = 2024-04-01 because "our ICB agreed later"\n')
-    r = run("check", str(files["good"]), "--rules", str(base), "--rules", str(local),
-            "--as-of", "2023-09-30", "--format", "json", "--engine", "python")
+    local.write_text(
+        'ruleset "local" version "1"\n'
+        'override param t_due: date = 2024-04-01 because "our ICB agreed later"\n'
+    )
+    r = run(
+        "check",
+        str(files["good"]),
+        "--rules",
+        str(base),
+        "--rules",
+        str(local),
+        "--as-of",
+        "2023-09-30",
+        "--format",
+        "json",
+        "--engine",
+        "python",
+    )
     doc = json.loads(r.output)
     assert doc["findings"][0]["status"] == "not_yet_due"
     override = doc["rulesets"][1]["overrides"][0]
