@@ -222,6 +222,15 @@ class RuleRef(Expr):
     span: Span = _span()
 
 
+@dataclass(frozen=True, slots=True)
+class RuleList(Expr):
+    """``met(A-1, B-2)`` / ``unmet(A-1, B-2)``: the IDs of the listed rules that are (not) met."""
+
+    met: bool
+    rule_ids: tuple[str, ...]
+    span: Span = _span()
+
+
 # ---------------------------------------------------------------- declarations
 
 

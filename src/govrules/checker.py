@@ -570,6 +570,14 @@ class _Scope:
             return item.required() if item.kind != "any" else T.ANY
         if isinstance(e, ast.Quantifier | ast.Collect):
             return self._loop(e)
+        if isinstance(e, ast.RuleList):
+            for rid in e.rule_ids:
+                if rid not in self.c.rule_sites:
+                    self.err(e.span, "unknown_rule", f"no rule has ID {rid}",
+                             hint=_close(rid, list(self.c.rule_sites)))
+                else:
+                    self.rule_refs.append(rid)
+            return T.list_of(T.STRING)
         if isinstance(e, ast.RuleRef):
             if e.rule_id not in self.c.rule_sites:
                 return self.err(

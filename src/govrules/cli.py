@@ -40,7 +40,7 @@ from .report import Report
 from .report import rule_sort_key
 
 
-def _Failure(err: GovrulesError) -> NoReturn:  # noqa: N802 - reads like raising an error
+def _fail(err: GovrulesError) -> NoReturn:
     """Show a govrules error as ``Error: …`` on stderr and exit with its own code."""
     click.echo(f"Error: {err}", err=True)
     sys.exit(err.exit_code)
@@ -50,7 +50,7 @@ def _rules(paths: Sequence[str]) -> Any:
     try:
         return load_rulesets(list(paths) if paths else None)
     except GovrulesError as err:
-        _Failure(err)
+        _fail(err)
 
 
 def _write(output: str | None, text: str) -> None:
@@ -135,7 +135,7 @@ def check(
         eng = Engine(program, chosen)
         reports = [eng.evaluate(decl, date, source=path) for path, decl in loaded]
     except GovrulesError as err:
-        _Failure(err)
+        _fail(err)
     _write(output, _render(reports, fmt, color, output))
     sys.exit(0 if all(r.compliant for r in reports) else 1)
 
@@ -173,7 +173,7 @@ def lint(paths: tuple[str, ...], fmt: str) -> None:
             click.echo(err.render(), err=True)
         sys.exit(3)
     except GovrulesError as err:
-        _Failure(err)
+        _fail(err)
     if fmt == "json":
         click.echo(json.dumps({"diagnostics": []}))
     else:

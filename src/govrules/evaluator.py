@@ -286,7 +286,7 @@ def _finding(
         else:
             explanation = cr.render("explain", ctx) or ""
             missing = [k for k, v in (ctx.record or {}).items() if v is None]
-            if requirement is None and missing:
+            if missing:
                 explanation = (f"Not declared: {', '.join(missing)}. " + explanation).strip()
             remedy = cr.render("remedy", ctx)
         if checked.due is not None and checked.due > as_of:

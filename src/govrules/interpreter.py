@@ -153,6 +153,9 @@ class Compiler:
             return _call(e.func, c(e.arg, lets, loop_vars))
         if isinstance(e, ast.Quantifier | ast.Collect):
             return self._loop(e, lets, loop_vars)
+        if isinstance(e, ast.RuleList):
+            ids, want = e.rule_ids, e.met
+            return lambda ctx: [r for r in ids if ctx.outcomes[r].met is want]
         if isinstance(e, ast.RuleRef):
             rid, prop, neg = e.rule_id, e.prop, e.negated
 
@@ -178,6 +181,10 @@ class Compiler:
                     key = prefix + "[*]" + rest
                     if key not in rec:
                         rec[key] = fact_view(walk(whole, (("w", None), *steps)))
+                    if value is None:
+                        # A missing field of one item is named with the item's index.
+                        at = next(i for i, x in enumerate(whole) if x is item)
+                        rec[f"{prefix}[{at}]{rest}"] = None
                 return value
 
             return var_path

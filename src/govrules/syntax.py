@@ -797,6 +797,14 @@ class _Builder(Transformer_NonRecursive):  # type: ignore[type-arg]
         return self._quant("any", meta, c)
 
     @v_args(meta=True)
+    def met_list(self, meta: Meta, c: list[Token]) -> ast.RuleList:
+        return ast.RuleList(True, tuple(str(t) for t in c), _span(meta))
+
+    @v_args(meta=True)
+    def unmet_list(self, meta: Meta, c: list[Token]) -> ast.RuleList:
+        return ast.RuleList(False, tuple(str(t) for t in c), _span(meta))
+
+    @v_args(meta=True)
     def collect(self, meta: Meta, c: list[Any]) -> ast.Collect:
         item, var, iterable = c[0], str(c[1]), c[2]
         where = c[3] if len(c) == 4 else None
