@@ -40,11 +40,18 @@ def test_there_are_examples() -> None:
 def test_example_gives_its_golden_report(example: Path, engine: str) -> None:
     program = load_rulesets()
     source = str(example.relative_to(ROOT))
-    report = evaluate(program, load_declaration(example), AS_OF, engine=engine,  # type: ignore[arg-type]
-                      source=source)
+    report = evaluate(
+        program,
+        load_declaration(example),
+        AS_OF,
+        engine=engine,  # type: ignore[arg-type]
+        source=source,
+    )
     actual = _normalised(report.to_json())
     golden = GOLDEN / f"{example.stem}.{AS_OF}.json"
     if UPDATE and engine == "python":
         golden.write_text(json.dumps(actual, indent=2, ensure_ascii=False) + "\n")
-    assert golden.exists(), f"no golden report for {example.name}; run with GOVRULES_UPDATE_GOLDEN=1"
+    assert golden.exists(), (
+        f"no golden report for {example.name}; run with GOVRULES_UPDATE_GOLDEN=1"
+    )
     assert actual == json.loads(golden.read_text())

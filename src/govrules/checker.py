@@ -573,8 +573,12 @@ class _Scope:
         if isinstance(e, ast.RuleList):
             for rid in e.rule_ids:
                 if rid not in self.c.rule_sites:
-                    self.err(e.span, "unknown_rule", f"no rule has ID {rid}",
-                             hint=_close(rid, list(self.c.rule_sites)))
+                    self.err(
+                        e.span,
+                        "unknown_rule",
+                        f"no rule has ID {rid}",
+                        hint=_close(rid, list(self.c.rule_sites)),
+                    )
                 else:
                     self.rule_refs.append(rid)
             return T.list_of(T.STRING)
