@@ -1,0 +1,1 @@
+"""Rule-engine back-ends that run an :class:`~govrules.ir.EnginePlan`."""
