@@ -27,12 +27,13 @@ from . import types as T
 from .errors import Diagnostic
 from .errors import RuleCompileError
 from .errors import make_diagnostic
+from .formats import DECLARATION_FORMATS
 from .models import PlaceDeclaration
 from .source import Source
 from .source import Span
 
 #: Declaration formats a ruleset may check, and the model of each.
-FORMATS: dict[str, type[BaseModel]] = {"govrules/place/v1": PlaceDeclaration}
+FORMATS = DECLARATION_FORMATS
 
 ParamValue = int | float | str | bool | dt.date | tuple[Any, ...]
 

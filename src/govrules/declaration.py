@@ -44,6 +44,7 @@ from .errors import InputIssue
 from .models import FINANCIAL_YEAR_PATTERN
 from .models import NON_BLANK_PATTERN
 from .models import SLUG_PATTERN
+from .formats import DECLARATION_FORMATS
 from .models import PlaceDeclaration
 from .models import describe_value
 
@@ -652,11 +653,13 @@ def _model_of(annotation: object) -> type[BaseModel] | None:
     return None
 
 
-def _field_annotation(loc: PathTuple) -> tuple[type[BaseModel] | None, object]:
+def _field_annotation(
+    loc: PathTuple, root: type[BaseModel] = PlaceDeclaration
+) -> tuple[type[BaseModel] | None, object]:
     """The model that holds the last field of ``loc`` and that field's annotation."""
-    model: type[BaseModel] | None = PlaceDeclaration
+    model: type[BaseModel] | None = root
     holder: type[BaseModel] | None = None
-    annotation: object = PlaceDeclaration
+    annotation: object = root
     for part in loc:
         if isinstance(part, int):
             continue
@@ -675,10 +678,10 @@ def _literal_values(annotation: object) -> tuple[object, ...] | None:
     return None
 
 
-def _unknown_field_message(loc: PathTuple) -> str:
+def _unknown_field_message(loc: PathTuple, root: type[BaseModel]) -> str:
     key = loc[-1]
     message = f"unknown field {str(key)!r}"
-    _, parent = _field_annotation(loc[:-1])
+    _, parent = _field_annotation(loc[:-1], root)
     model = _model_of(parent)
     if model is None:
         return message
@@ -689,7 +692,7 @@ def _unknown_field_message(loc: PathTuple) -> str:
     return f"{message}; expected one of: {', '.join(names)}"
 
 
-def _issue_message(error: ErrorDetails) -> str:
+def _issue_message(error: ErrorDetails, root: type[BaseModel]) -> str:
     """Plain-English text for one pydantic error: what was expected and what was received."""
     kind = error["type"]
     loc: PathTuple = tuple(error["loc"])
@@ -698,9 +701,9 @@ def _issue_message(error: ErrorDetails) -> str:
     if kind == "missing":
         return "required field is missing"
     if kind == "extra_forbidden":
-        return _unknown_field_message(loc)
+        return _unknown_field_message(loc, root)
     if kind == "literal_error":
-        values = _literal_values(_field_annotation(loc)[1])
+        values = _literal_values(_field_annotation(loc, root)[1])
         if values is not None and len(values) == 1:
             return f"expected {values[0]!r}, got {got}"
         if values is not None:
@@ -752,7 +755,9 @@ def _issue_position(error: ErrorDetails, locations: LocationIndex) -> Position |
     return locations.get(loc) or locations.nearest(loc)
 
 
-def _issues_from_validation(error: ValidationError, locations: LocationIndex) -> list[InputIssue]:
+def _issues_from_validation(
+    error: ValidationError, locations: LocationIndex, root: type[BaseModel]
+) -> list[InputIssue]:
     """Every pydantic error as an :class:`InputIssue`, in document order."""
     ranked: list[tuple[tuple[int, int, int], InputIssue]] = []
     for number, detail in enumerate(error.errors(include_url=False)):
@@ -760,7 +765,7 @@ def _issues_from_validation(error: ValidationError, locations: LocationIndex) ->
         line, column = position if position is not None else (None, None)
         issue = InputIssue(
             format_path(tuple(detail["loc"])),
-            _issue_message(detail),
+            _issue_message(detail, root),
             line,
             column,
             detail["type"],
@@ -773,7 +778,7 @@ def _issues_from_validation(error: ValidationError, locations: LocationIndex) ->
 
 def validate_declaration(
     data: object, name: str = "<string>", locations: LocationIndex | None = None
-) -> PlaceDeclaration:
+) -> BaseModel:
     """Validate parsed data (from :func:`parse_document`, or a JSON body) as a declaration.
 
     Args:
@@ -807,10 +812,27 @@ def validate_declaration(
                 )
             ],
         )
+    root_model = DECLARATION_FORMATS.get(str(data.get("format")), None)
+    if root_model is None and isinstance(data.get("format"), str):
+        where = index.get(("format",))
+        known = ", ".join(repr(f) for f in DECLARATION_FORMATS)
+        raise DeclarationError(
+            name,
+            [
+                InputIssue(
+                    "format",
+                    f"unknown declaration format {data['format']!r}; expected one of: {known}",
+                    where[0] if where else line,
+                    where[1] if where else column,
+                    "unknown_format",
+                )
+            ],
+        )
+    model = root_model or PlaceDeclaration
     try:
-        return PlaceDeclaration.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as error:
-        raise DeclarationError(name, _issues_from_validation(error, index)) from None
+        raise DeclarationError(name, _issues_from_validation(error, index, model)) from None
     except RecursionError:
         raise DeclarationError(
             name,
@@ -824,7 +846,7 @@ def validate_declaration(
 
 def load_declaration_text(
     text: str, name: str = "<string>", *, fmt: Format = "auto"
-) -> PlaceDeclaration:
+) -> BaseModel:
     """Parse and validate declaration text.
 
     Args:
@@ -850,7 +872,7 @@ def load_declaration_text(
     return validate_declaration(data, name, locations)
 
 
-def load_declaration(path: str | os.PathLike[str]) -> PlaceDeclaration:
+def load_declaration(path: str | os.PathLike[str]) -> BaseModel:
     """Read a declaration file (UTF-8 YAML or JSON) and validate it.
 
     Args:
