@@ -226,11 +226,11 @@ class Engine:
         if fe is not None:
             findings = self._run(fe, doc, date)
         findings.sort(key=lambda f: rule_sort_key(f.rule))
-        place = doc.get("place") or {}
+        ident = _identity(doc)
         return Report(
             as_of=date,
-            place=str(place.get("id", "")),
-            name=str(place.get("name", "")),
+            place=str(ident.get("id", "")),
+            name=str(ident.get("name", "")),
             source=source,
             rulesets=rulesets,
             findings=tuple(findings),
@@ -263,6 +263,18 @@ class Engine:
                         "declaration"
                     )
         return [_finding(cr, ctx, applicable, req, as_of) for cr, ctx, applicable, req in results]
+
+
+def _identity(doc: dict[str, Any]) -> dict[str, Any]:
+    """The block that names what a declaration is about (``place``, or the first block with
+    an ``id`` and a ``name``, as in other declaration formats)."""
+    place = doc.get("place")
+    if isinstance(place, dict):
+        return place
+    for value in doc.values():
+        if isinstance(value, dict) and "id" in value and "name" in value:
+            return value
+    return {}
 
 
 def _finding(

@@ -1,0 +1,62 @@
+"""Lowering to the engine plan: three-valued forms and normalised input facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from conftest import rule
+from govrules import ir
+from govrules.checker import Program
+from govrules.compiler import fact_value
+from govrules.compiler import lower
+from govrules.interpreter import Compiler
+from govrules.interpreter import Ctx
+
+
+def _lowered(program: Program) -> dict[str, Any]:
+    plan, lowered = lower(program, Compiler(program), program.rules, "govrules/place/v1")
+    assert plan.name.startswith("govrules_")
+    return lowered
+
+
+def test_comparison_becomes_a_guarded_engine_test(
+    program_of: Callable[[str], Program], spec_example: dict[str, Any]
+) -> None:
+    lw = _lowered(program_of(rule("T-1", "place.population >= 100000")))["T-1"]
+    assert lw.plan.met == ir.AllOf((ir.Cmp("p0", "==", True), ir.Cmp("a0", ">=", 100000)))
+    assert lw.plan.unmet == ir.AnyOf((ir.Cmp("p0", "==", False), ir.Cmp("a0", "<", 100000)))
+    assert lw.plan.applicable == ir.Const(True)
+    fact = lw.input_fact(Ctx(spec_example, dt.date(2023, 9, 30), {}))
+    assert fact == {"kind": "input", "rule": "T-1", "p0": True, "a0": 320000}
+
+
+def test_missing_value_has_a_presence_flag_and_a_typed_default(
+    program_of: Callable[[str], Program], spec_example: dict[str, Any]
+) -> None:
+    del spec_example["place"]["population"]
+    lw = _lowered(program_of(rule("T-1", "place.population >= 100000")))["T-1"]
+    assert lw.input_fact(Ctx(spec_example, dt.date(2023, 9, 30), {}))["p0"] is False
+
+
+def test_texts_and_dates_are_normalised_for_the_engine() -> None:
+    assert fact_value("  Northshire  County Council ") == "northshire county council"
+    assert fact_value(dt.date(2023, 4, 1)) == dt.date(2023, 4, 1).toordinal()
+
+
+def test_rule_references_become_outcome_literals_and_conditions_become_atoms(
+    program_of: Callable[[str], Program],
+) -> None:
+    body = rule("A-1", "true") + rule(
+        "A-2", 'A-1 is met and any x in local_authorities satisfy x.tier == "upper"'
+    )
+    lw = _lowered(program_of(body))["A-2"]
+    assert lw.plan.depends_on == ("A-1",)
+    assert lw.plan.met == ir.AllOf((ir.OutcomeLit("A-1", "met", True), ir.Cmp("b0", "==", 1)))
+    assert lw.plan.unmet == ir.AnyOf((ir.OutcomeLit("A-1", "met", False), ir.Cmp("b0", "!=", 1)))
+
+
+def test_constant_folding(program_of: Callable[[str], Program]) -> None:
+    lw = _lowered(program_of(rule("A-1", "1 < 2")))["A-1"]
+    assert (lw.plan.met, lw.plan.unmet) == (ir.Const(True), ir.Const(False))
