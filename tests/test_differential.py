@@ -135,3 +135,22 @@ def test_concurrent_evaluations_match_the_single_threaded_reports(name: str) -> 
     for t in threads:
         t.join()
     assert not errors and not mismatches
+
+
+@needs_durable
+def test_large_rulesets_are_split_across_durable_rulesets() -> None:
+    from conftest import HEADER
+    from conftest import rule
+
+    from govrules.evaluator import load_sources
+    from govrules.source import Source
+
+    body = "".join(rule(f"T-{i}", f"place.population > {i * 2000}") for i in range(220))
+    body += rule("T-999", "T-0 is met and T-219 is not met")
+    program = load_sources([Source(HEADER + body, "big.gr")])
+    durable = Engine(program, "durable")
+    fe = next(iter(durable._formats.values()))
+    assert len(fe.durable()) >= 2  # more than one durable ruleset
+    doc = BASES[0]
+    python = Engine(program, "python")
+    assert _findings(python, doc, "2023-09-30") == _findings(durable, doc, "2023-09-30")

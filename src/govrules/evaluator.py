@@ -140,13 +140,64 @@ class _FormatEngine:
         self._durable: Any = None
         self._lock = threading.Lock()
 
-    def durable(self) -> Any:
+    def durable(self) -> list[Any]:
+        """The durable_rules engines of this format, built once."""
         with self._lock:
             if self._durable is None:
-                from .backends import durable
+                self._durable = _durable_engines(self.plan)
+            return list(self._durable)
 
-                self._durable = durable.DurableEngine(self.plan)
-            return self._durable
+    def durable_outcomes(self, facts: list[dict[str, ir.AtomValue]]) -> dict[str, ir.Outcome]:
+        """Run every durable ruleset of this format on its rules' input facts."""
+        outcomes: dict[str, ir.Outcome] = {}
+        for engine, ids in self.durable():
+            part = [f for f in facts if f["rule"] in ids]
+            if part:
+                outcomes.update(engine.evaluate(part))
+        return outcomes
+
+
+def _durable_engines(plan: ir.EnginePlan) -> list[tuple[Any, frozenset[str]]]:
+    """One or more durable rulesets for a plan.
+
+    durable_rules fails beyond about 512 rules in one ruleset, so a large plan is split into
+    groups of rules that do not read each other's outcomes (forward chaining stays inside a
+    group). Groups are connected components of the dependency graph, packed greedily.
+    """
+    from .backends import durable
+
+    parent = {r.rule_id: r.rule_id for r in plan.rules}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for r in plan.rules:
+        for dep in r.depends_on:
+            if dep in parent:
+                parent[find(r.rule_id)] = find(dep)
+    components: dict[str, list[ir.RulePlan]] = {}
+    for r in plan.rules:
+        components.setdefault(find(r.rule_id), []).append(r)
+    budget = durable.MAX_DURABLE_RULES - 40  # margin for the engine's own bookkeeping rules
+    bins: list[list[ir.RulePlan]] = [[]]
+    for members in components.values():
+        trial = bins[-1] + members
+        size = durable.count_durable_rules(ir.EnginePlan(plan.name, tuple(trial)))
+        if bins[-1] and size > budget:
+            bins.append(list(members))
+        else:
+            bins[-1] = trial
+    order = {r.rule_id: i for i, r in enumerate(plan.rules)}
+    engines = []
+    for n, members in enumerate(bins):
+        members.sort(key=lambda r: order[r.rule_id])
+        name = plan.name if len(bins) == 1 else f"{plan.name}_{n}"
+        part = ir.EnginePlan(name, tuple(members))
+        engines.append((durable.DurableEngine(part), frozenset(r.rule_id for r in members)))
+    return engines
 
 
 def _ruleset_json(info: Any) -> dict[str, Any]:
@@ -253,7 +304,7 @@ class Engine:
                 facts.append(fe.lowered[cr.checked.id].input_fact(ctx))
                 ctx.record = record
         if durable and facts:
-            decided = fe.durable().evaluate(facts)
+            decided = fe.durable_outcomes(facts)
             for rule_id, mine in outcomes.items():
                 theirs = decided.get(rule_id)
                 if theirs != mine:

@@ -99,7 +99,13 @@ from ..ir import Outcome
 from ..ir import OutcomeLit
 from ..ir import RulePlan
 
-__all__ = ["AVAILABLE", "MAX_DURABLE_RULES", "UNAVAILABLE_REASON", "DurableEngine"]
+__all__ = [
+    "AVAILABLE",
+    "MAX_DURABLE_RULES",
+    "UNAVAILABLE_REASON",
+    "DurableEngine",
+    "count_durable_rules",
+]
 
 _durable_engine: Any = None
 AVAILABLE: bool
@@ -430,6 +436,11 @@ def _translate(plan: EnginePlan) -> tuple[dict[str, dict[str, Any]], dict[str, f
                 "in one ruleset: split the plan or use the Python back-end"
             )
     return definition, fields_by_rule
+
+
+def count_durable_rules(plan: EnginePlan) -> int:
+    """How many durable rules ``plan`` translates to (nothing is registered)."""
+    return len(_translate(plan)[0])
 
 
 # --------------------------------------------------------------------------- engine
