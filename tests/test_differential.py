@@ -141,7 +141,6 @@ def test_concurrent_evaluations_match_the_single_threaded_reports(name: str) -> 
 def test_large_rulesets_are_split_across_durable_rulesets() -> None:
     from conftest import HEADER
     from conftest import rule
-
     from govrules.evaluator import load_sources
     from govrules.source import Source
 

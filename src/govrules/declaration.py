@@ -41,10 +41,10 @@ from pydantic_core import ErrorDetails
 from .errors import DeclarationError
 from .errors import DeclarationSyntaxError
 from .errors import InputIssue
+from .formats import DECLARATION_FORMATS
 from .models import FINANCIAL_YEAR_PATTERN
 from .models import NON_BLANK_PATTERN
 from .models import SLUG_PATTERN
-from .formats import DECLARATION_FORMATS
 from .models import PlaceDeclaration
 from .models import describe_value
 
