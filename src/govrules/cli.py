@@ -27,6 +27,8 @@ from .errors import GovrulesError
 from .errors import RuleError
 from .evaluator import Engine
 from .evaluator import EngineName
+from .evaluator import bundled_examples_dir
+from .evaluator import declaration_files
 from .evaluator import load_rulesets
 from .evaluator import load_sources
 from .evaluator import parse_date
@@ -181,6 +183,47 @@ def lint(paths: tuple[str, ...], fmt: str) -> None:
             f"ok: {len(program.rules)} rules in {len(files)} file(s), "
             f"{len(program.params)} parameters"
         )
+
+
+@main.command("docs")
+@_RULES_OPTION
+@click.option(
+    "--output",
+    "-o",
+    metavar="FILE",
+    required=True,
+    help="Handbook file: .html/.htm for a web page, .md/.markdown for Markdown.",
+)
+@click.option(
+    "--example",
+    "example_paths",
+    multiple=True,
+    metavar="PATH",
+    help="Example declaration or folder of them (repeatable). Default: the bundled examples.",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="YYYY-MM-DD",
+    help="Date the examples are assessed on (default: today).",
+)
+def docs_cmd(
+    rules_paths: tuple[str, ...], output: str, example_paths: tuple[str, ...], as_of: str | None
+) -> None:
+    """Write the criteria handbook for policy reviewers (HTML or Markdown by suffix)."""
+    from .handbook import example_reports
+    from .handbook import handbook_format
+    from .handbook import write_handbook
+
+    try:
+        handbook_format(output)
+        date = parse_date(as_of)
+        program = load_rulesets(list(rules_paths) if rules_paths else None)
+        files = declaration_files(example_paths or [bundled_examples_dir()])
+        write_handbook(program, example_reports(program, files, date), output)
+    except GovrulesError as err:
+        _fail(err)
+    click.echo(f"wrote {output}: {len(program.rules)} rules, {len(files)} example(s)")
 
 
 @main.command("rules")

@@ -59,6 +59,34 @@ def bundled_rules_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "rules"
 
 
+def bundled_examples_dir() -> Path:
+    """The example declarations shipped with the package (or, in a checkout, ``examples/``)."""
+    packaged = importlib.resources.files("govrules") / "examples"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2] / "examples"
+
+
+DECLARATION_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def declaration_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Declaration files named by ``paths``: files as given, folders searched recursively."""
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            found = sorted(f for f in p.rglob("*") if f.suffix in DECLARATION_SUFFIXES)
+            if not found:
+                raise UsageError(f"{p}: no declarations (*.yaml, *.json) in this folder")
+            out.extend(found)
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise UsageError(f"{p}: no such declaration file or folder")
+    return out
+
+
 def rule_files(paths: Iterable[str | Path]) -> list[Path]:
     """Rule files named by ``paths``: files as given, folders searched for ``*.gr`` in order."""
     out: list[Path] = []

@@ -244,3 +244,25 @@ def test_rules_lists_json(files: dict[str, Path]) -> None:
     rules = json.loads(r.output)["rules"]
     assert [x["id"] for x in rules] == ["T-1", "T-2"]
     assert set(rules[0]) == {"id", "title", "severity", "due", "citation", "ruleset"}
+
+
+def test_docs_writes_a_handbook_by_suffix(files: dict[str, Path]) -> None:
+    out = files["dir"] / "handbook.md"
+    r = run(
+        "docs",
+        "--rules",
+        str(files["rules"]),
+        "--example",
+        str(files["good"]),
+        "-o",
+        str(out),
+        "--as-of",
+        "2023-09-30",
+    )
+    assert r.exit_code == 0, r.output
+    text = out.read_text()
+    assert "T-1" in text and "good.yaml" in text
+    bad = CliRunner().invoke(
+        main, ["docs", "--rules", str(files["rules"]), "-o", str(files["dir"] / "handbook.txt")]
+    )
+    assert bad.exit_code == 2 and not (files["dir"] / "handbook.txt").exists()
