@@ -139,10 +139,10 @@ def test_concurrent_evaluations_match_the_single_threaded_reports(name: str) -> 
 
 @needs_durable
 def test_large_rulesets_are_split_across_durable_rulesets() -> None:
-    from conftest import HEADER
-    from conftest import rule
     from govrules.evaluator import load_sources
     from govrules.source import Source
+    from support import HEADER
+    from support import rule
 
     body = "".join(rule(f"T-{i}", f"place.population > {i * 2000}") for i in range(220))
     body += rule("T-999", "T-0 is met and T-219 is not met")

@@ -11,9 +11,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from conftest import HEADER
-from conftest import rule
 from govrules.cli import main
+from support import HEADER
+from support import rule
 
 RULES = (
     HEADER

@@ -6,13 +6,13 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from conftest import rule
 from govrules import ir
 from govrules.checker import Program
 from govrules.compiler import fact_value
 from govrules.compiler import lower
 from govrules.interpreter import Compiler
 from govrules.interpreter import Ctx
+from support import rule
 
 
 def _lowered(program: Program) -> dict[str, Any]:

@@ -12,9 +12,6 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import HEADER
-from conftest import ROOT
-from conftest import rule
 from govrules.checker import Program
 from govrules.errors import DeclarationError
 from govrules.errors import UsageError
@@ -29,6 +26,9 @@ from govrules.handbook import write_handbook
 from govrules.report import Report
 from govrules.report import rule_sort_key
 from govrules.source import Source
+from support import HEADER
+from support import ROOT
+from support import rule
 
 AS_OF = dt.date(2023, 9, 30)
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))

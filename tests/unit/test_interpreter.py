@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from conftest import rule
 from govrules.checker import Program
 from govrules.evaluator import evaluate
 from govrules.interpreter import show
+from support import rule
 
 
 def verdict(program: Program, doc: dict[str, Any], rule_id: str, as_of: str = "2023-09-30") -> Any:
