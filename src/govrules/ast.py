@@ -223,6 +223,16 @@ class RuleRef(Expr):
 
 
 @dataclass(frozen=True, slots=True)
+class IfElse(Expr):
+    """``if cond then a else b``: ``a`` when ``cond`` is true, else ``b``."""
+
+    cond: Expr
+    then: Expr
+    otherwise: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
 class RuleList(Expr):
     """``met(A-1, B-2)`` / ``unmet(A-1, B-2)``: the IDs of the listed rules that are (not) met."""
 

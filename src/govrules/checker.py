@@ -571,6 +571,14 @@ class _Scope:
             return item.required() if item.kind != "any" else T.ANY
         if isinstance(e, ast.Quantifier | ast.Collect):
             return self._loop(e)
+        if isinstance(e, ast.IfElse):
+            self.expect_bool(e.cond, "if")
+            a, b = self.infer(e.then), self.infer(e.otherwise)
+            if "any" not in (a.kind, b.kind) and a.kind != b.kind:
+                return self.err(e.span, "type_error",
+                                f"'if' gives {a.describe()} or {b.describe()}; both branches "
+                                "must be of one kind")
+            return a if a.kind != "any" else b
         if isinstance(e, ast.RuleList):
             for rid in e.rule_ids:
                 if rid not in self.c.rule_sites:
@@ -681,6 +689,8 @@ class _Scope:
         lt, rt = self.infer(e.left), self.infer(e.right)
         if e.op == "+" and lt.kind == "list" and rt.kind in ("list", "any"):
             return T.list_of(lt.item or T.ANY)
+        if e.op == "+" and lt.kind == "string" and rt.kind in ("string", "any"):
+            return T.STRING
         for t, side in ((lt, e.left), (rt, e.right)):
             if t.kind not in ("number", "any"):
                 hint = None

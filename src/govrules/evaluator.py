@@ -33,6 +33,7 @@ from .checker import check_program
 from .compiler import lower
 from .declaration import validate_declaration
 from .errors import Diagnostic
+from .formats import DECLARATION_IDENTITY
 from .errors import EvaluationError
 from .errors import RuleError
 from .errors import RuleSyntaxError
@@ -345,15 +346,9 @@ class Engine:
 
 
 def _identity(doc: dict[str, Any]) -> dict[str, Any]:
-    """The block that names what a declaration is about (``place``, or the first block with
-    an ``id`` and a ``name``, as in other declaration formats)."""
-    place = doc.get("place")
-    if isinstance(place, dict):
-        return place
-    for value in doc.values():
-        if isinstance(value, dict) and "id" in value and "name" in value:
-            return value
-    return {}
+    """The block that names what a declaration is about (``place``, ``collaborative``)."""
+    block = doc.get(DECLARATION_IDENTITY.get(str(doc.get("format")), "place"))
+    return block if isinstance(block, dict) else {}
 
 
 def _finding(

@@ -5,10 +5,18 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from .models import PlaceDeclaration
+from .provider_collaborative import ProviderCollaborativeDeclaration
 
 #: Format name → root model. Rulesets name the format they check in their header.
 DECLARATION_FORMATS: dict[str, type[BaseModel]] = {
     "govrules/place/v1": PlaceDeclaration,
+    "govrules/provider-collaborative/v1": ProviderCollaborativeDeclaration,
 }
 
 DEFAULT_FORMAT = "govrules/place/v1"
+
+#: Format name → the top-level block whose ``id`` and ``name`` identify what is declared.
+DECLARATION_IDENTITY: dict[str, str] = {
+    "govrules/place/v1": "place",
+    "govrules/provider-collaborative/v1": "collaborative",
+}

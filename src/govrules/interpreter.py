@@ -136,7 +136,7 @@ class Compiler:
         if isinstance(e, ast.Compare):
             return _compare(e.op, c(e.left, lets, loop_vars), c(e.right, lets, loop_vars))
         if isinstance(e, ast.Test):
-            return _test(e.kind, c(e.operand, lets, loop_vars))
+            return _quiet(_test(e.kind, c(e.operand, lets, loop_vars)), e.operand)
         if isinstance(e, ast.And):
             return _and([c(o, lets, loop_vars) for o in e.operands])
         if isinstance(e, ast.Or):
@@ -153,6 +153,9 @@ class Compiler:
             return _call(e.func, c(e.arg, lets, loop_vars))
         if isinstance(e, ast.Quantifier | ast.Collect):
             return self._loop(e, lets, loop_vars)
+        if isinstance(e, ast.IfElse):
+            cond, then, otherwise = (c(x, lets, loop_vars) for x in (e.cond, e.then, e.otherwise))
+            return lambda ctx: then(ctx) if cond(ctx) is True else otherwise(ctx)
         if isinstance(e, ast.RuleList):
             ids, want = e.rule_ids, e.met
             return lambda ctx: [r for r in ids if ctx.outcomes[r].met is want]
@@ -396,6 +399,27 @@ def _test(kind: str, operand: Fn) -> Fn:
     if kind == "empty":
         return lambda ctx: not operand(ctx)
     return lambda ctx: bool(operand(ctx))
+
+
+def _quiet(test: Fn, operand: ast.Expr) -> Fn:
+    """A presence test records the value it finds, but never "not declared": asking whether
+    something is there is not a need for it to be there."""
+
+    def quiet(ctx: Ctx) -> Any:
+        rec = ctx.record
+        if rec is None:
+            return test(ctx)
+        ctx.record = {}
+        try:
+            result = test(ctx)
+        finally:
+            seen, ctx.record = ctx.record, rec
+        for key, value in seen.items():
+            if value is not None:
+                rec[key] = value
+        return result
+
+    return quiet
 
 
 def _and(fs: list[Fn]) -> Fn:

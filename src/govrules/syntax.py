@@ -797,6 +797,10 @@ class _Builder(Transformer_NonRecursive):  # type: ignore[type-arg]
         return self._quant("any", meta, c)
 
     @v_args(meta=True)
+    def if_expr(self, meta: Meta, c: list[Any]) -> ast.IfElse:
+        return ast.IfElse(c[0], c[1], c[2], _span(meta))
+
+    @v_args(meta=True)
     def met_list(self, meta: Meta, c: list[Token]) -> ast.RuleList:
         return ast.RuleList(True, tuple(str(t) for t in c), _span(meta))
 
