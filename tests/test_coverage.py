@@ -148,7 +148,9 @@ def test_the_single_place_exemption_switches_off_exactly_the_amb2_rules() -> Non
         status = {f.rule: f.status for f in reports[name].findings if f.ruleset == NATIONAL}
         for rule_id in sorted(SWITCHED_OFF_BY_GOV3):
             if status.get(rule_id) != "not_applicable":
-                problems.append(f"{name}: {rule_id} is {status.get(rule_id)}, expected not_applicable")
+                problems.append(
+                    f"{name}: {rule_id} is {status.get(rule_id)}, expected not_applicable"
+                )
         for rule_id in sorted(STILL_APPLY_IN_SINGLE_PLACE):
             if status.get(rule_id) in (None, "not_applicable"):
                 problems.append(f"{name}: {rule_id} is {status.get(rule_id)}, but it still applies")

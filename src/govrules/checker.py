@@ -575,9 +575,12 @@ class _Scope:
             self.expect_bool(e.cond, "if")
             a, b = self.infer(e.then), self.infer(e.otherwise)
             if "any" not in (a.kind, b.kind) and a.kind != b.kind:
-                return self.err(e.span, "type_error",
-                                f"'if' gives {a.describe()} or {b.describe()}; both branches "
-                                "must be of one kind")
+                return self.err(
+                    e.span,
+                    "type_error",
+                    f"'if' gives {a.describe()} or {b.describe()}; both branches "
+                    "must be of one kind",
+                )
             return a if a.kind != "any" else b
         if isinstance(e, ast.RuleList):
             for rid in e.rule_ids:
@@ -734,11 +737,11 @@ class _Scope:
                 f"'{e.op}' compares {lt.describe()} with {rt.describe()}",
                 hint="both sides must be of one kind (dates with dates, numbers with numbers)",
             )
-        if e.op not in ("==", "!=") and lt.kind not in ("number", "date"):
+        if e.op not in ("==", "!=") and lt.kind not in ("number", "date", "string"):
             return self.err(
                 e.span,
                 "type_error",
-                f"'{e.op}' orders numbers and dates, not {_plural_kind(lt)}",
+                f"'{e.op}' orders numbers, dates and texts, not {_plural_kind(lt)}",
                 hint="use == or != here",
             )
         if lt.kind == "list":

@@ -844,9 +844,7 @@ def validate_declaration(
         ) from None
 
 
-def load_declaration_text(
-    text: str, name: str = "<string>", *, fmt: Format = "auto"
-) -> BaseModel:
+def load_declaration_text(text: str, name: str = "<string>", *, fmt: Format = "auto") -> BaseModel:
     """Parse and validate declaration text.
 
     Args:

@@ -33,11 +33,11 @@ from .checker import check_program
 from .compiler import lower
 from .declaration import validate_declaration
 from .errors import Diagnostic
-from .formats import DECLARATION_IDENTITY
 from .errors import EvaluationError
 from .errors import RuleError
 from .errors import RuleSyntaxError
 from .errors import UsageError
+from .formats import DECLARATION_IDENTITY
 from .interpreter import CompiledRule
 from .interpreter import Compiler
 from .interpreter import Ctx
@@ -162,6 +162,10 @@ class _FormatEngine:
         self, program: Program, rules: tuple[CheckedRule, ...], fmt: str, closures: Compiler
     ) -> None:
         self.rules = tuple(CompiledRule(r, closures) for r in rules)
+        # Findings are reported in natural rule-ID order; work that order out once.
+        self.report_order = tuple(
+            sorted(range(len(rules)), key=lambda i: rule_sort_key(rules[i].id))
+        )
         self.plan, self.lowered = lower(program, closures, rules, fmt)
         self.rulesets = tuple(
             _ruleset_json(i) for i in program.rulesets if i.declaration_format == fmt
@@ -304,8 +308,8 @@ class Engine:
         rulesets: tuple[dict[str, Any], ...] = fe.rulesets if fe else ()
         findings: list[Finding] = []
         if fe is not None:
-            findings = self._run(fe, doc, date)
-        findings.sort(key=lambda f: rule_sort_key(f.rule))
+            unordered = self._run(fe, doc, date)
+            findings = [unordered[i] for i in fe.report_order]
         ident = _identity(doc)
         return Report(
             as_of=date,

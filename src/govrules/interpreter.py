@@ -28,6 +28,9 @@ from .checker import Program
 Fn = Callable[["Ctx"], Any]
 
 
+_NORMALISED: dict[str, str] = {}
+
+
 def norm(value: Any) -> Any:
     """The comparison key of a value: texts case-folded with whitespace collapsed.
 
@@ -37,9 +40,14 @@ def norm(value: Any) -> Any:
         >>> norm(3)
         3
     """
-    if type(value) is str:
-        return " ".join(value.split()).casefold()
-    return value
+    if type(value) is not str:
+        return value
+    key = _NORMALISED.get(value)
+    if key is None:
+        key = " ".join(value.split()).casefold()
+        if len(_NORMALISED) < 100_000:  # names recur across declarations; bound the memory
+            _NORMALISED[value] = key
+    return key
 
 
 class Ctx:
@@ -85,6 +93,31 @@ def walk(value: Any, steps: tuple[Step, ...]) -> Any:
                     out.append(v)
             return out
     return value
+
+
+def walker(steps: tuple[Step, ...]) -> Callable[[Any], Any]:
+    """A function that follows ``steps`` from a value, specialised for plain field paths.
+
+    Most paths are fields only (``governance.decision_making.documented``); they need no
+    generic step dispatch, which keeps evaluation close to hand-written attribute access.
+    """
+    if not steps:
+        return lambda value: value
+    if all(kind == "f" for kind, _ in steps):
+        keys = tuple(arg for _, arg in steps)
+        if len(keys) == 1:
+            (only,) = keys
+            return lambda value: value.get(only) if type(value) is dict else None
+
+        def fields(value: Any) -> Any:
+            for key in keys:
+                if type(value) is not dict:
+                    return None
+                value = value.get(key)
+            return value
+
+        return fields
+    return lambda value: walk(value, steps)
 
 
 def steps_text(steps: tuple[ast.Step, ...]) -> str:
@@ -176,9 +209,11 @@ class Compiler:
         if root in loop_vars:
             rest = steps_text(e.steps)
 
+            follow = walker(steps)
+
             def var_path(ctx: Ctx) -> Any:
                 item, prefix, whole = ctx.vars[root]
-                value = walk(item, steps) if steps else item
+                value = follow(item)
                 rec = ctx.record
                 if rec is not None and prefix:
                     key = prefix + "[*]" + rest
@@ -191,16 +226,17 @@ class Compiler:
                 return value
 
             return var_path
+        follow = walker(steps)
         if root in lets:
-            return lambda ctx: walk(ctx.lets[root], steps) if steps else ctx.lets[root]
+            return lambda ctx: follow(ctx.lets[root])
         if root in self.params:
             value = _param_value(self.params[root])
-            return lambda ctx: walk(value, steps) if steps else value
+            return lambda ctx: follow(value)
         text = e.text()
-        first = (("f", root), *steps)
+        from_doc = walker((("f", root), *steps))
 
         def doc_path(ctx: Ctx) -> Any:
-            value = walk(ctx.doc, first)
+            value = from_doc(ctx.doc)
             rec = ctx.record
             if rec is not None:
                 if value is None:
@@ -386,6 +422,8 @@ def _compare(op: str, left: Fn, right: Fn) -> Fn:
         a, b = left(ctx), right(ctx)
         if a is None or b is None:
             return None
+        if type(a) is str:  # texts order as they compare: case-folded, spaces collapsed
+            return order(norm(a), norm(b))
         return order(a, b)
 
     return ordered

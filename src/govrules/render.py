@@ -75,9 +75,18 @@ def to_text(reports: Sequence[Report], *, color: bool, width: int | None = None)
                         style="yellow",
                     )
                 )
+        # What a place must fix comes first, then the advisory (should) findings.
         order = {"fail": 0, "not_yet_due": 1, "pass": 2, "not_applicable": 3}
-        for f in sorted(report.findings, key=lambda f: order[f.status]):
-            _finding_text(console, f)
+        for severity, heading in (
+            ("must", "Expectations (must)"),
+            ("should", "Good practice (should, advisory)"),
+        ):
+            chosen = [f for f in report.findings if f.severity == severity]
+            if not chosen:
+                continue
+            console.print(Text(heading, style="bold underline"))
+            for f in sorted(chosen, key=lambda f: order[f.status]):
+                _finding_text(console, f)
         s = report.summary
         verdict = Text(
             "COMPLIANT" if report.compliant else "NOT COMPLIANT",

@@ -53,8 +53,9 @@ CASES = [
     ("declared_on is missing or declared_on <= as_of", "pass"),
     ("-3 < 0 and 2 * 3 + 1 == 7 and 7 - 2 == 5", "pass"),
     ('(if system.places == 3 then "three" else "other") == "three"', "pass"),
-    ('(if declared_on > as_of then 1 else 2) == 2', "pass"),
+    ("(if declared_on > as_of then 1 else 2) == 2", "pass"),
     ('place.name + " place" == "northshire place"', "pass"),
+    ('finance.years[0].year < finance.years[1].year and " Abc" < "b"', "pass"),
 ]
 
 
