@@ -867,9 +867,22 @@ def _check_nesting(tree: Tree[Token], source: Source) -> Diagnostic | None:
 def parse_module(source: Source) -> ast.Module:
     """Parse one rule file.
 
+    A text parsed before in this process is not parsed again: syntax trees are immutable, so
+    reloading rule files (a service re-reading its rules, a policy team re-running a corpus)
+    costs only the static checks. Only successful parses are kept.
+
     Raises:
         RuleSyntaxError: the text does not follow the grammar; every located problem is listed.
     """
+    return _parse_cached(source.text, source.name)
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_cached(text: str, name: str) -> ast.Module:
+    return _parse_module(Source(text, name))
+
+
+def _parse_module(source: Source) -> ast.Module:
     p = parser()
     try:
         tree = p.parse(source.text, start="start")
