@@ -53,12 +53,13 @@ def norm(value: Any) -> Any:
 class Ctx:
     """The state of one rule's evaluation."""
 
-    __slots__ = ("doc", "as_of", "lets", "vars", "outcomes", "record")
+    __slots__ = ("doc", "as_of", "lets", "let_fns", "vars", "outcomes", "record")
 
     def __init__(self, doc: dict[str, Any], as_of: dt.date, outcomes: dict[str, Any]) -> None:
         self.doc = doc
         self.as_of = as_of
         self.lets: dict[str, Any] = {}
+        self.let_fns: dict[str, Fn] = {}
         self.vars: dict[str, tuple[Any, str, Any]] = {}
         self.outcomes = outcomes
         self.record: dict[str, Any] | None = None
@@ -169,7 +170,11 @@ class Compiler:
         if isinstance(e, ast.Compare):
             return _compare(e.op, c(e.left, lets, loop_vars), c(e.right, lets, loop_vars))
         if isinstance(e, ast.Test):
-            return _quiet(_test(e.kind, c(e.operand, lets, loop_vars)), e.operand)
+            test = _test(e.kind, c(e.operand, lets, loop_vars))
+            op = e.operand
+            if isinstance(op, ast.Path) and op.root not in lets and op.root not in self.params:
+                return _quiet(test)  # a declaration field (or a loop item's field) itself
+            return test
         if isinstance(e, ast.And):
             return _and([c(o, lets, loop_vars) for o in e.operands])
         if isinstance(e, ast.Or):
@@ -228,7 +233,16 @@ class Compiler:
             return var_path
         follow = walker(steps)
         if root in lets:
-            return lambda ctx: follow(ctx.lets[root])
+            # A let is computed when first needed: many exist only for the explanation text,
+            # which is rendered only for the outcome that needs it.
+            def let_path(ctx: Ctx) -> Any:
+                known = ctx.lets
+                if root in known:
+                    return follow(known[root])
+                value = known[root] = ctx.let_fns[root](ctx)
+                return follow(value)
+
+            return let_path
         if root in self.params:
             value = _param_value(self.params[root])
             return lambda ctx: follow(value)
@@ -439,7 +453,7 @@ def _test(kind: str, operand: Fn) -> Fn:
     return lambda ctx: bool(operand(ctx))
 
 
-def _quiet(test: Fn, operand: ast.Expr) -> Fn:
+def _quiet(test: Fn) -> Fn:
     """A presence test records the value it finds, but never "not declared": asking whether
     something is there is not a need for it to be there."""
 
@@ -517,6 +531,8 @@ class CompiledRule:
 
     __slots__ = ("checked", "lets", "when", "require", "templates")
 
+    lets: dict[str, Fn]
+
     def __init__(self, checked: CheckedRule, compiler: Compiler) -> None:
         rule = checked.rule
         self.checked = checked
@@ -526,7 +542,7 @@ class CompiledRule:
             lets.append((let.name, compiler.expr(let.value, frozenset(names), frozenset())))
             names.add(let.name)
         scope = frozenset(names)
-        self.lets = tuple(lets)
+        self.lets = dict(lets)
         self.when = compiler.expr(rule.when, scope, frozenset()) if rule.when else None
         assert rule.require is not None  # the checker guarantees it
         self.require = compiler.expr(rule.require, scope, frozenset())
@@ -546,8 +562,7 @@ class CompiledRule:
     def evaluate(self, ctx: Ctx) -> tuple[bool, bool | None]:
         """``(applicable, requirement)``: the requirement is True, False or None (unknown)."""
         ctx.lets = {}
-        for name, fn in self.lets:
-            ctx.lets[name] = fn(ctx)
+        ctx.let_fns = self.lets
         if self.when is not None and self.when(ctx) is False:
             return False, False
         return True, self.require(ctx)
