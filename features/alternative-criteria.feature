@@ -9,16 +9,18 @@ Feature: The criteria for places that do not use the place board model
     Given the place described in "examples/riverside.yaml"
     And the place uses the alliance model
 
-  @GOV-1 @PLAN-1 @POOL-1 @RISK-1
+  @GOV-1 @GOV-5 @PLAN-1 @POOL-1 @RISK-1
   Scenario: An alliance that lacks some criteria does not meet the governance expectation
     When its arrangements are assessed on 30 September 2023
     Then criterion GOV-1 is not met
+    And the explanation names "RISK-1"
+    And criterion GOV-5 is not met
     And the explanation names "RISK-1"
     And criterion RISK-1 is not met
     And the explanation names "risk_management"
     And the place is not compliant
 
-  @GOV-1 @PLAN-1 @OUT-1 @POOL-1 @RISK-1 @DISP-1 @DEC-1
+  @GOV-1 @GOV-5 @PLAN-1 @OUT-1 @POOL-1 @RISK-1 @DISP-1 @DEC-1
   Scenario: An alliance that meets every criterion meets the governance expectation
     Given a place that meets every national expectation
     And the place uses the alliance model
@@ -29,6 +31,7 @@ Feature: The criteria for places that do not use the place board model
     And criterion RISK-1 is met
     And criterion DISP-1 is met
     And criterion DEC-1 is met
+    And criterion GOV-5 is met
     And criterion GOV-1 is met
 
   @PLAN-1
@@ -70,3 +73,4 @@ Feature: The criteria for places that do not use the place board model
     When its arrangements are assessed on 30 September 2023
     Then criterion RISK-1 is not applicable
     And criterion PLAN-1 is not applicable
+    And criterion GOV-5 is not applicable

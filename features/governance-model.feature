@@ -37,10 +37,56 @@ Feature: The place board model, or an equivalent that meets the criteria
     When its arrangements are assessed on 30 September 2023
     Then criterion GOV-2 is not applicable
 
-  @GOV-1 @GOV-2
+  @GOV-1 @GOV-2 @GOV-3
   Scenario: A single-place system is not expected to adopt the model (decision AMB-2)
     Given its system has 1 place
     And the ICB delegated neither functions nor budget to the place
     When its arrangements are assessed on 30 September 2023
-    Then criterion GOV-1 is not applicable
+    Then criterion GOV-3 is met
+    And the explanation names "Exemption in force"
+    And criterion GOV-1 is not applicable
     And criterion GOV-2 is not applicable
+    And the place is compliant
+
+  @GOV-3
+  Scenario: The single-place exemption does not apply in a system of several places
+    Given its system has 3 places
+    When its arrangements are assessed on 30 September 2023
+    Then criterion GOV-3 is not applicable
+    And the explanation names "expected to meet GOV-1"
+
+  @GOV-3 @SAP-1
+  Scenario: The exemption does not cover the accountable person (decision AMB-2)
+    Given its system has 1 place
+    And no accountable person is named
+    When its arrangements are assessed on 30 September 2023
+    Then criterion GOV-3 is met
+    And criterion SAP-1 is not met
+    And the place is not compliant
+
+  @GOV-7
+  Scenario: Clear, written governance and relationships with the ICS and the council
+    When its arrangements are assessed on 30 September 2023
+    Then criterion GOV-7 is met
+
+  @GOV-7
+  Scenario Outline: Governance that is not written down (every model, every place)
+    Given the place uses the <model> model
+    And <what is missing>
+    When its arrangements are assessed on 30 September 2023
+    Then criterion GOV-7 is not met
+    And the explanation names "<named>"
+    And the place is not compliant
+
+    Examples:
+      | model       | what is missing                                              | named                                |
+      | place board | the place has not documented its relationship with the ICS   | the relationship with the ICS        |
+      | place board | the place has not documented its relationship with its councils | the relationship with the council(s) |
+      | alliance    | the place has no written decision-making structure           | the decision-making structure        |
+
+  @GOV-7
+  Scenario: A single-place system still needs written governance (decision AMB-2)
+    Given its system has 1 place
+    And the place has not documented its relationship with the ICS
+    When its arrangements are assessed on 30 September 2023
+    Then criterion GOV-7 is not met
