@@ -140,8 +140,34 @@ class LocationIndex(Mapping[PathTuple, Position]):
         values: dict[PathTuple, Position] | None = None,
         keys: dict[PathTuple, Position] | None = None,
     ) -> None:
-        self._values: dict[PathTuple, Position] = values if values is not None else {}
-        self._keys: dict[PathTuple, Position] = keys if keys is not None else {}
+        self._given_values: dict[PathTuple, Position] = values if values is not None else {}
+        self._given_keys: dict[PathTuple, Position] = keys if keys is not None else {}
+        self._loader: Callable[[], LocationIndex] | None = None
+
+    @classmethod
+    def deferred(cls, loader: Callable[[], LocationIndex]) -> LocationIndex:
+        """An index worked out only when a position is first asked for (on an error).
+
+        Valid documents never need positions, so a JSON body is not read a second time.
+        """
+        index = cls()
+        index._loader = loader
+        return index
+
+    def _materialise(self) -> None:
+        if self._loader is not None:
+            loaded, self._loader = self._loader(), None
+            self._given_values, self._given_keys = loaded._values, loaded._keys
+
+    @property
+    def _values(self) -> dict[PathTuple, Position]:
+        self._materialise()
+        return self._given_values
+
+    @property
+    def _keys(self) -> dict[PathTuple, Position]:
+        self._materialise()
+        return self._given_keys
 
     def __getitem__(self, path: PathTuple) -> Position:
         return self._values[path]
@@ -501,8 +527,23 @@ def _first_token(pattern: re.Pattern[str], text: str) -> tuple[str, int] | None:
     return None
 
 
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
+
+
 def _check_json_depth(text: str, name: str) -> None:
     """Refuse nesting deeper than :data:`MAX_DEPTH` before ``json.loads`` recurses into it."""
+    # Fast path: strings removed at C speed, then only brackets are walked.
+    deepest = depth = 0
+    for bracket in _JSON_BRACKET.findall(_JSON_STRING.sub('""', text)):
+        if bracket in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+        else:
+            depth -= 1
+    if deepest <= MAX_DEPTH:
+        return
     depth = 0
     for match in _JSON_NESTING_TOKEN.finditer(text):
         token = match.group()
@@ -566,7 +607,7 @@ def _parse_json(text: str, name: str) -> tuple[object, LocationIndex]:
             "json_syntax_error",
             _line_column(text, found[1]) if found else None,
         ) from None
-    return data, _json_locations(text, name)
+    return data, LocationIndex.deferred(lambda: _json_locations(text, name))
 
 
 # --------------------------------------------------------------------------------------------
@@ -793,8 +834,10 @@ def validate_declaration(
         DeclarationError: With one issue per problem, in document order.
     """
     index = locations if locations is not None else LocationIndex()
-    root = index.get(())
-    line, column = root if root is not None else (None, None)
+    if data is None or not isinstance(data, dict):
+        # Positions are looked up only on error: a valid document never needs them.
+        root = index.get(())
+        line, column = root if root is not None else (None, None)
     if data is None:
         raise DeclarationError(
             name, [InputIssue("", "the declaration is empty", line, column, "empty_declaration")]
@@ -814,7 +857,7 @@ def validate_declaration(
         )
     root_model = DECLARATION_FORMATS.get(str(data.get("format")), None)
     if root_model is None and isinstance(data.get("format"), str):
-        where = index.get(("format",))
+        where = index.get(("format",)) or index.get(())
         known = ", ".join(repr(f) for f in DECLARATION_FORMATS)
         raise DeclarationError(
             name,
@@ -822,8 +865,8 @@ def validate_declaration(
                 InputIssue(
                     "format",
                     f"unknown declaration format {data['format']!r}; expected one of: {known}",
-                    where[0] if where else line,
-                    where[1] if where else column,
+                    where[0] if where else None,
+                    where[1] if where else None,
                     "unknown_format",
                 )
             ],

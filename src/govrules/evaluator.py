@@ -216,13 +216,16 @@ def _durable_engines(plan: ir.EnginePlan) -> list[tuple[Any, frozenset[str]]]:
         components.setdefault(find(r.rule_id), []).append(r)
     budget = durable.MAX_DURABLE_RULES - 40  # margin for the engine's own bookkeeping rules
     bins: list[list[ir.RulePlan]] = [[]]
+    used = 0
     for members in components.values():
-        trial = bins[-1] + members
-        size = durable.count_durable_rules(ir.EnginePlan(plan.name, tuple(trial)))
-        if bins[-1] and size > budget:
-            bins.append(list(members))
-        else:
-            bins[-1] = trial
+        # Each component is translated once to count its durable rules (less the one shared
+        # internal rule every translation includes).
+        size = durable.count_durable_rules(ir.EnginePlan(plan.name, tuple(members))) - 1
+        if bins[-1] and used + size > budget:
+            bins.append([])
+            used = 0
+        bins[-1].extend(members)
+        used += size
     order = {r.rule_id: i for i, r in enumerate(plan.rules)}
     engines = []
     for n, members in enumerate(bins):

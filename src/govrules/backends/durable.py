@@ -346,7 +346,7 @@ def _dedupe(disjuncts: Iterator[_Disjunct] | list[_Disjunct]) -> list[_Disjunct]
     return list(seen.values())
 
 
-def _make_action(rule_id: str, outcome: Outcome) -> Callable[[Any], None]:
+def _make_action(rule_id: str, outcome: Outcome, read: bool) -> Callable[[Any], None]:
     fact = {
         "kind": "outcome",
         "rule": rule_id,
@@ -368,10 +368,12 @@ def _make_action(rule_id: str, outcome: Outcome) -> Callable[[Any], None]:
                     session.conflicts.setdefault(rule_id, {previous}).add(outcome)
                 return  # already asserted for this session: assert each outcome once
             session.outcomes[rule_id] = outcome
+            if not read:
+                return  # no rule reads this outcome: asserting it would only cost time
             try:
                 c.assert_fact(dict(fact))  # the closure adds the session id
             except _durable_engine.MessageNotHandledException:
-                pass  # no rule reads this outcome: durable does not store it, which is fine
+                pass  # no rule matched it: durable does not store it, which is fine
         except BaseException as exc:
             session.errors.append(f"action for rule {rule_id} failed: {exc!r}")
             raise
@@ -379,8 +381,21 @@ def _make_action(rule_id: str, outcome: Outcome) -> Callable[[Any], None]:
     return action
 
 
+def _outcome_refs(cond: Cond) -> set[str]:
+    """The rules whose outcome facts a condition tests."""
+    found: set[str] = set()
+    pending = [cond]
+    while pending:
+        c = pending.pop()
+        if isinstance(c, OutcomeLit):
+            found.add(c.rule)
+        elif isinstance(c, AllOf | AnyOf):
+            pending.extend(c.items)
+    return found
+
+
 def _translate_rule(
-    rule: RulePlan, rule_ids: frozenset[str], fields: set[str]
+    rule: RulePlan, rule_ids: frozenset[str], fields: set[str], read: bool = True
 ) -> dict[str, dict[str, Any]]:
     groups: tuple[tuple[str, Cond, Outcome], ...] = (
         ("inapplicable", rule.inapplicable, Outcome(False, False)),
@@ -390,7 +405,7 @@ def _translate_rule(
     rules: dict[str, dict[str, Any]] = {}
     for label, cond, outcome in groups:
         disjuncts = _dnf(_simplify(cond), rule.rule_id, fields, rule_ids)
-        action = _make_action(rule.rule_id, outcome)
+        action = _make_action(rule.rule_id, outcome, read)
         for k, disjunct in enumerate(disjuncts):
             # Anchor by kind, then rule: never a bare absence test, and each rule's tests sit
             # under their own "rule" node (keeps the distinct paths per node small, error 303).
@@ -416,11 +431,19 @@ def _translate(plan: EnginePlan) -> tuple[dict[str, dict[str, Any]], dict[str, f
         _CLEANUP_RULE: {"all": [{"c": {"kind": _CLEANUP_KIND}}], "run": _cleanup_action}
     }
     fields_by_rule: dict[str, frozenset[str]] = {}
+    # Only outcomes that another rule reads are asserted as facts (forward chaining); the
+    # others are recorded on the Python side alone.
+    read_by_others = {
+        ref
+        for r in plan.rules
+        for cond in (r.applicable, r.inapplicable, r.met, r.unmet)
+        for ref in _outcome_refs(cond)
+    }
     for rule in plan.rules:
         if not isinstance(rule.rule_id, str) or not rule.rule_id:
             raise EvaluationError(f"plan {plan.name}: invalid rule id {rule.rule_id!r}")
         fields: set[str] = set()
-        rules = _translate_rule(rule, known, fields)
+        rules = _translate_rule(rule, known, fields, rule.rule_id in read_by_others)
         if not rules:
             raise EvaluationError(
                 f"plan {plan.name}: rule {rule.rule_id} can never reach an outcome "
