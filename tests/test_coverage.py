@@ -65,11 +65,7 @@ STILL_APPLY_IN_SINGLE_PLACE = {"SAP-1", "SAP-2", "SAP-3", "SAP-4", "SAP-5", "OUT
                                "DIG-5"}  # fmt: skip
 
 PROGRAM = load_rulesets()
-MUST_RULES = {
-    r.id: r
-    for r in PROGRAM.rules
-    if r.ruleset == NATIONAL and r.rule.severity == "must"
-}
+MUST_RULES = {r.id: r for r in PROGRAM.rules if r.ruleset == NATIONAL and r.rule.severity == "must"}
 
 
 def _reports(as_of: dt.date) -> dict[str, Report]:
@@ -100,9 +96,7 @@ def _cases() -> dict[str, dict[str, set[str]]]:
                     continue
                 if f.status == "pass":
                     cases[rule_id]["holds"].add(example)
-                elif f.status == "fail" or (
-                    rule_id in EXEMPTIONS and f.status == "not_applicable"
-                ):
+                elif f.status == "fail" or (rule_id in EXEMPTIONS and f.status == "not_applicable"):
                     cases[rule_id]["not"].add(example)
     return cases
 
@@ -125,8 +119,9 @@ def test_every_must_rule_holds_and_fails_in_some_example() -> None:
         if not got["holds"]:
             need.append("a pass")
         if not got["not"]:
-            need.append("a not-applicable (exemption not in force)"
-                        if rule_id in EXEMPTIONS else "a fail")
+            need.append(
+                "a not-applicable (exemption not in force)" if rule_id in EXEMPTIONS else "a fail"
+            )
         if need:
             lacking.append(f"{rule_id} lacks {' and '.join(need)}")
     assert not lacking, (

@@ -18,7 +18,9 @@ from govrules import load_rulesets
 from govrules.evaluator import durable_available
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = sorted((ROOT / "examples").glob("*.yaml")) + sorted((ROOT / "examples").glob("*.json"))
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml")) + sorted(
+    p for p in (ROOT / "examples").glob("*.json") if not p.name.endswith(".request.json")
+)
 GOLDEN = ROOT / "tests" / "golden"
 AS_OF = "2023-09-30"
 UPDATE = os.environ.get("GOVRULES_UPDATE_GOLDEN") == "1"

@@ -260,3 +260,54 @@ def rules_cmd(rules_paths: tuple[str, ...], fmt: str) -> None:
         due = r.due.isoformat() if r.due else "-"
         click.echo(f"{r.id:<8} {r.rule.severity:<6} {due:<10}  {r.rule.title}")
         click.echo(f"{'':<28}{r.citation}  [{r.ruleset}]")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="TCP port."
+)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Worker processes (each loads the rules once).",
+)
+@_RULES_OPTION
+@click.option(
+    "--engine",
+    type=click.Choice(["durable", "python"]),
+    default=None,
+    help="Rule engine (default: durable where it is available).",
+)
+@click.option(
+    "--max-body-bytes",
+    default=1 << 20,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Largest request body; larger ones are refused with 413.",
+)
+def serve(
+    host: str,
+    port: int,
+    workers: int,
+    rules_paths: tuple[str, ...],
+    engine: str | None,
+    max_body_bytes: int,
+) -> None:
+    """Serve the HTTP API (OpenAPI docs at /docs) and the assessment page at /."""
+    import dataclasses
+
+    from .api.server import run
+    from .api.settings import Settings
+
+    chosen: EngineName = engine if engine in ("durable", "python") else "auto"  # type: ignore[assignment]
+    try:
+        # Timeouts come from GOVRULES_BODY_TIMEOUT / GOVRULES_HEADER_TIMEOUT (seconds).
+        settings = dataclasses.replace(
+            Settings.from_env(), rules=rules_paths, engine=chosen, max_body_bytes=max_body_bytes
+        )
+        run(settings, host, port, workers)
+    except GovrulesError as err:
+        _fail(err)

@@ -69,6 +69,8 @@ def bundled_examples_dir() -> Path:
 
 
 DECLARATION_SUFFIXES = (".yaml", ".yml", ".json")
+#: HTTP request bodies kept beside the examples (``{"declaration": …}``), not declarations.
+REQUEST_SUFFIX = ".request.json"
 
 
 def declaration_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -77,7 +79,11 @@ def declaration_files(paths: Iterable[str | Path]) -> list[Path]:
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            found = sorted(f for f in p.rglob("*") if f.suffix in DECLARATION_SUFFIXES)
+            found = sorted(
+                f
+                for f in p.rglob("*")
+                if f.suffix in DECLARATION_SUFFIXES and not f.name.endswith(REQUEST_SUFFIX)
+            )
             if not found:
                 raise UsageError(f"{p}: no declarations (*.yaml, *.json) in this folder")
             out.extend(found)

@@ -1,0 +1,169 @@
+"""Protection against clients that send too much, too slowly, or never finish.
+
+- :class:`BodyGuard` (ASGI middleware) answers 413 for a ``Content-Length`` over the limit
+  without reading a byte of the body, counts the bytes of bodies without one (chunked) and
+  answers 413 as soon as they pass the limit, and answers 408 when the whole body has not arrived
+  within ``body_timeout`` seconds (a client that announces more than it sends). The body it read
+  is then replayed to the application, so nothing downstream reads the socket again. Both
+  answers close the connection.
+- :class:`GuardedH11Protocol` (a uvicorn HTTP protocol) closes a connection whose request
+  headers are not complete ``header_timeout`` seconds after they began; uvicorn itself only times
+  out idle keep-alive connections. Headers larger than h11's incomplete-event limit (16 KiB) are
+  refused by uvicorn with 400.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from typing import Any
+
+import anyio
+import h11
+from starlette.types import ASGIApp
+from starlette.types import Message
+from starlette.types import Receive
+from starlette.types import Scope
+from starlette.types import Send
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from .settings import get_settings
+
+
+class BodyGuard:
+    """ASGI middleware: a size limit and a deadline on every request body."""
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int, body_timeout: float) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+        self.body_timeout = body_timeout
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        announced = _content_length(scope)
+        if announced is not None and announced > self.max_body_bytes:
+            await _refuse(send, 413, "body_too_large", self._too_large(announced))
+            return
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            with anyio.fail_after(self.body_timeout):
+                while True:
+                    message = await receive()
+                    if message["type"] == "http.disconnect":
+                        return  # the client left; nobody to answer
+                    chunk = message.get("body", b"")
+                    size += len(chunk)
+                    if size > self.max_body_bytes:
+                        await _refuse(send, 413, "body_too_large", self._too_large(None))
+                        return
+                    chunks.append(chunk)
+                    if not message.get("more_body", False):
+                        break
+        except TimeoutError:
+            await _refuse(
+                send,
+                408,
+                "request_timeout",
+                f"the request body did not arrive within {self.body_timeout:g} seconds",
+            )
+            return
+        body = b"".join(chunks)
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    def _too_large(self, announced: int | None) -> str:
+        size = f" ({announced} bytes)" if announced is not None else ""
+        return f"the request body{size} is larger than the limit of {self.max_body_bytes} bytes"
+
+
+def _content_length(scope: Scope) -> int | None:
+    for name, value in scope.get("headers", ()):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None  # servers refuse these before the app sees them
+    return None
+
+
+async def _refuse(send: Send, status: int, code: str, message: str) -> None:
+    body = json.dumps({"code": code, "message": message, "errors": []}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                # The unread rest of the body would be taken for the next request: close.
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
+class GuardedH11Protocol(H11Protocol):
+    """uvicorn's h11 protocol with a deadline for request headers."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.header_timeout = get_settings().header_timeout
+        self._header_timer: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        # With --workers > 1 uvicorn hands asyncio a socket it made itself, and asyncio then
+        # skips TCP_NODELAY: every keep-alive response after the first waited ~40 ms for
+        # Nagle's algorithm (uvicorn issue 3149). Set it on every connection ourselves.
+        sock = transport.get_extra_info("socket")
+        if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+            try:
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            except OSError:  # pragma: no cover - a socket already closing
+                pass
+        super().connection_made(transport)
+        self._arm_header_timer()
+
+    def data_received(self, data: bytes) -> None:
+        before = self.cycle
+        super().data_received(data)
+        if self.cycle is not before:
+            self._disarm_header_timer()  # a request's headers are complete
+        elif self._between_requests():
+            self._arm_header_timer()  # the next request has started to arrive
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm_header_timer()
+        super().connection_lost(exc)
+
+    def _between_requests(self) -> bool:
+        return self.conn.their_state is h11.IDLE and (
+            self.cycle is None or self.cycle.response_complete
+        )
+
+    def _arm_header_timer(self) -> None:
+        if self._header_timer is None:
+            self._header_timer = self.loop.call_later(self.header_timeout, self._header_expired)
+
+    def _disarm_header_timer(self) -> None:
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+            self._header_timer = None
+
+    def _header_expired(self) -> None:
+        self._header_timer = None
+        if self._between_requests() and not self.transport.is_closing():
+            self.logger.info("closing a connection whose request headers did not arrive in time")
+            self.transport.close()

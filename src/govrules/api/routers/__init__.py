@@ -1,0 +1,1 @@
+"""One router per resource of ``interfaces.md``, plus the HTML page."""
