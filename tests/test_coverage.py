@@ -37,7 +37,9 @@ from govrules import load_rulesets
 from govrules.report import Report
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = sorted((ROOT / "examples").glob("*.yaml")) + sorted((ROOT / "examples").glob("*.json"))
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml")) + sorted(
+    p for p in (ROOT / "examples").glob("*.json") if not p.name.endswith(".request.json")
+)
 GOLDEN_DATE = dt.date(2023, 9, 30)
 NATIONAL = "national-2022"
 
