@@ -28,8 +28,21 @@ def rule_sort_key(rule_id: str) -> tuple[Any, ...]:
     return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", rule_id))
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def jsonable(value: Any) -> Any:
-    """A fact value as JSON (dates as ISO text, tuples as lists)."""
+    """A fact value as JSON (dates as ISO text, tuples as lists).
+
+    Examples:
+        >>> jsonable({"on": dt.date(2023, 4, 1), "names": ("a", "b")})
+        {'on': '2023-04-01', 'names': ['a', 'b']}
+    """
+    kind = value.__class__
+    if kind in _PLAIN:
+        return value
+    if kind is list and all(v.__class__ in _PLAIN for v in value):
+        return value  # most facts: a list of names, already JSON
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, list | tuple):
