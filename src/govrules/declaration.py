@@ -906,8 +906,8 @@ def load_declaration_text(text: str, name: str = "<string>", *, fmt: Format = "a
         >>> try:
         ...     load_declaration_text("format: govrules/place/v2")
         ... except DeclarationError as error:
-        ...     print(error.issues[-1].render("<string>"))
-        <string>:1:9: format: expected 'govrules/place/v1', got 'govrules/place/v2'
+        ...     print(error.issues[-1].render("<string>").split(";")[0])
+        <string>:1:9: format: unknown declaration format 'govrules/place/v2'
     """
     data, locations = parse_document(text, name, fmt)
     return validate_declaration(data, name, locations)
