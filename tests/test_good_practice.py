@@ -17,6 +17,7 @@ from govrules import load_rulesets
 from govrules.evaluator import durable_available
 from govrules.report import Finding
 from support import SPEC_EXAMPLE
+from support import add_good_practice
 
 AS_OF = "2023-09-30"
 ICB = "NHS Northshire and Coast Integrated Care Board"
@@ -42,84 +43,7 @@ def exemplary() -> dict[str, Any]:
         {"name": "Healthwatch Northshire", "kind": "healthwatch"},
         {"name": COUNTY, "kind": "local_authority"},
     ]
-    doc["finance"]["years"][0]["starts_on"] = "2022-04-01"
-    doc["finance"]["years"][1]["starts_on"] = "2023-04-01"
-    doc["shared_outcomes"]["outcomes"][1]["evidence_of_need"] = "Northshire JSNA 2022, section 4"
-    statuses = dict.fromkeys(
-        [
-            "vision_aligned_with_system",
-            "shift_to_community_plan",
-            "user_and_carer_involvement",
-            "frontline_staff_mechanisms",
-            "transformation_funding",
-            "i_statement_outcomes",
-            "prevention_aligned_with_hwb_strategy",
-            "leadership_skills_and_support",
-            "top_level_agreements_written",
-            "accountability_to_local_people",
-            "governance_training_and_support",
-            "colleges_and_universities",
-            "flexible_working_agreements",
-            "new_roles_with_staff_and_unions",
-            "shared_workforce_systems",
-            "integrated_commissioning",
-            "system_financial_modelling",
-            "open_books",
-            "spend_shift_metrics",
-            "evaluation_and_learning",
-            "professionals_see_and_amend_records",
-            "partners_analyse_aggregate_data",
-            "data_sharing_protocols",
-            "citizen_record_access",
-        ],
-        "in_place",
-    )
-    doc["good_practice"] = {
-        "footprint_agreed_by": [ICB, COUNTY],
-        "councils_in_icp": [COUNTY],
-        "provider_collaboratives": ["Coast Acute Provider Collaborative"],
-        "sap_accountability": {
-            "mapping_documented": True,
-            "statutory_accountabilities_unchanged": True,
-        },
-        "scheme_of_delegation": {
-            "agreed_by": [ICB, COUNTY, "Coast Acute Provider Collaborative"],
-        },
-        "board_membership": {
-            "elected_members": 2,
-            "clinical_and_professional_members": 3,
-            "people_who_use_services_and_carers": 1,
-        },
-        "integration_risks_addressed": [
-            "culture_and_power",
-            "complexity_and_duplication",
-            "resource_constraints",
-            "measuring_integration",
-            "integration_fatigue",
-        ],
-        "collaborative_culture": {
-            "relationships_reviewed": True,
-            "measures": ["facilitated_values_sessions", "shared_training"],
-        },
-        "place_financial_framework": True,
-        "system_financial_position": {"year": "2023/24", "net_position": 0, "basis": "plan"},
-        "digital": {
-            "organisations_total": 12,
-            "organisations_at_base_level": 12,
-            "shared_care_record_covers_adult_and_childrens_services": True,
-            "information_sharing_sectors": [
-                "primary_care",
-                "community_health",
-                "mental_health",
-                "social_care",
-                "acute",
-                "vcse",
-                "independent",
-            ],
-        },
-        "checklist": statuses,
-    }
-    return doc
+    return add_good_practice(doc, "Coast Acute Provider Collaborative")
 
 
 def findings(doc: dict[str, Any], as_of: str = AS_OF) -> dict[str, Finding]:

@@ -24,6 +24,7 @@ from govrules import Engine
 from govrules import Finding
 from govrules import Report
 from govrules import load_rulesets
+from support import add_good_practice
 
 ROOT = Path(__file__).resolve().parents[2]
 _ENGINE: Engine | None = None
@@ -471,56 +472,8 @@ PROVIDER_COLLABORATIVE = "Northshire and Coast Acute Provider Collaborative"
 
 
 def _good_practice_place() -> dict[str, Any]:
-    """The compliant example plus every good-practice fact, stated favourably.
-
-    The same facts as ``exemplary()`` in tests/test_good_practice.py, on examples/northshire.yaml.
-    """
-    doc = _load("examples/northshire.yaml")
-    icb = doc["system"]["icb"]
-    county = doc["local_authorities"][0]["name"]
-    doc["finance"]["years"][0]["starts_on"] = "2022-04-01"
-    doc["finance"]["years"][1]["starts_on"] = "2023-04-01"
-    for outcome in doc["shared_outcomes"]["outcomes"]:
-        if outcome["priority"] == "local":
-            outcome["evidence_of_need"] = "Northshire JSNA 2022, section 4"
-    doc["good_practice"] = {
-        "footprint_agreed_by": [icb, county],
-        "councils_in_icp": [county],
-        "provider_collaboratives": [PROVIDER_COLLABORATIVE],
-        "sap_accountability": {
-            "mapping_documented": True,
-            "statutory_accountabilities_unchanged": True,
-        },
-        "scheme_of_delegation": {"agreed_by": [icb, county, PROVIDER_COLLABORATIVE]},
-        "board_membership": {
-            "elected_members": 2,
-            "clinical_and_professional_members": 3,
-            "people_who_use_services_and_carers": 1,
-        },
-        "integration_risks_addressed": [r.replace(" ", "_") for r in INTEGRATION_RISKS],
-        "collaborative_culture": {
-            "relationships_reviewed": True,
-            "measures": ["facilitated_values_sessions", "shared_training"],
-        },
-        "place_financial_framework": True,
-        "system_financial_position": {"year": "2023/24", "net_position": 0, "basis": "plan"},
-        "digital": {
-            "organisations_total": 12,
-            "organisations_at_base_level": 12,
-            "shared_care_record_covers_adult_and_childrens_services": True,
-            "information_sharing_sectors": [
-                "primary_care",
-                "community_health",
-                "mental_health",
-                "social_care",
-                "acute",
-                "vcse",
-                "independent",
-            ],
-        },
-        "checklist": dict.fromkeys(CHECKLIST_ITEMS.values(), "in_place"),
-    }
-    return doc
+    """The compliant example plus every good-practice fact, stated favourably."""
+    return add_good_practice(_load("examples/northshire.yaml"), PROVIDER_COLLABORATIVE)
 
 
 @given("a place that follows every good practice")

@@ -24,6 +24,7 @@ FEATURE = """Feature: deliberately wrong
 
 RUNNER = """
 import sys
+sys.path.insert(0, {tests!r})
 sys.path.insert(0, {bdd!r})
 from pytest_bdd import scenarios
 from steps import *  # noqa
@@ -36,11 +37,12 @@ def output(tmp_path_factory: pytest.TempPathFactory) -> str:
     work = tmp_path_factory.mktemp("wrong")
     (work / "wrong.feature").write_text(FEATURE)
     (work / "conftest.py").write_text(
-        f"import sys\nsys.path.insert(0, {str(HERE)!r})\n"
+        f"import sys\nsys.path.insert(0, {str(HERE.parent)!r})\n"
+        f"sys.path.insert(0, {str(HERE)!r})\n"
         "from reviewer_hooks import pytest_bdd_step_func_lookup_error  # noqa\n"
         "from reviewer_hooks import pytest_bdd_apply_tag  # noqa\n"
     )
-    (work / "test_wrong.py").write_text(RUNNER.format(bdd=str(HERE)))
+    (work / "test_wrong.py").write_text(RUNNER.format(bdd=str(HERE), tests=str(HERE.parent)))
     done = subprocess.run(
         [
             sys.executable,
