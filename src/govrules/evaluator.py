@@ -17,6 +17,7 @@ import datetime as dt
 import importlib.resources
 import sys
 import threading
+from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Mapping
 from pathlib import Path
@@ -73,42 +74,38 @@ DECLARATION_SUFFIXES = (".yaml", ".yml", ".json")
 REQUEST_SUFFIX = ".request.json"
 
 
-def declaration_files(paths: Iterable[str | Path]) -> list[Path]:
-    """Declaration files named by ``paths``: files as given, folders searched recursively."""
+def _expand(
+    paths: Iterable[str | Path], accept: Callable[[Path], bool], what: str, pattern: str
+) -> list[Path]:
+    """Files named by ``paths``: files as given, folders searched recursively, sorted."""
     out: list[Path] = []
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            found = sorted(
-                f
-                for f in p.rglob("*")
-                if f.suffix in DECLARATION_SUFFIXES and not f.name.endswith(REQUEST_SUFFIX)
-            )
+            found = sorted(f for f in p.rglob("*") if f.is_file() and accept(f))
             if not found:
-                raise UsageError(f"{p}: no declarations (*.yaml, *.json) in this folder")
+                raise UsageError(f"{p}: no {what}s ({pattern}) in this folder")
             out.extend(found)
         elif p.is_file():
             out.append(p)
         else:
-            raise UsageError(f"{p}: no such declaration file or folder")
+            raise UsageError(f"{p}: no such {what} or folder")
     return out
+
+
+def declaration_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Declaration files named by ``paths``: files as given, folders searched recursively."""
+    return _expand(
+        paths,
+        lambda f: f.suffix in DECLARATION_SUFFIXES and not f.name.endswith(REQUEST_SUFFIX),
+        "declaration",
+        "*.yaml, *.json",
+    )
 
 
 def rule_files(paths: Iterable[str | Path]) -> list[Path]:
     """Rule files named by ``paths``: files as given, folders searched for ``*.gr`` in order."""
-    out: list[Path] = []
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            found = sorted(p.rglob(f"*{RULE_SUFFIX}"))
-            if not found:
-                raise UsageError(f"{p}: no rule files (*{RULE_SUFFIX}) in this folder")
-            out.extend(found)
-        elif p.is_file():
-            out.append(p)
-        else:
-            raise UsageError(f"{p}: no such rule file or folder")
-    return out
+    return _expand(paths, lambda f: f.suffix == RULE_SUFFIX, "rule file", f"*{RULE_SUFFIX}")
 
 
 def read_source(path: Path) -> Source:
