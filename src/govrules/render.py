@@ -87,19 +87,29 @@ def to_text(reports: Sequence[Report], *, color: bool, width: int | None = None)
             console.print(Text(heading, style="bold underline"))
             for f in sorted(chosen, key=lambda f: order[f.status]):
                 _finding_text(console, f)
-        s = report.summary
         verdict = Text(
             "COMPLIANT" if report.compliant else "NOT COMPLIANT",
             style="bold green" if report.compliant else "bold red",
         )
         line = Text("Result: ")
         line.append(verdict)
-        line.append(
-            f"  — {s['pass']} pass, {s['fail']} fail, {s['not_yet_due']} not yet due, "
-            f"{s['not_applicable']} not applicable"
-        )
+        line.append(f"  — expectations (must): {_counts(report.findings, 'must')}")
+        advisory = _counts(report.findings, "should")
+        if advisory:
+            line.append(f"; good practice (advisory): {advisory}")
         console.print(line)
     return buf.getvalue()
+
+
+def _counts(findings: Sequence[Finding], severity: str) -> str:
+    """``12 pass, 0 fail, 3 not yet due, 6 not applicable`` for one severity ('' if none)."""
+    chosen = [f.status for f in findings if f.severity == severity]
+    if not chosen:
+        return ""
+    return ", ".join(
+        f"{chosen.count(status)} {status.replace('_', ' ')}"
+        for status in ("pass", "fail", "not_yet_due", "not_applicable")
+    )
 
 
 def _finding_text(console: Console, f: Finding) -> None:
