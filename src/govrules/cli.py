@@ -74,7 +74,7 @@ def _write(output: str | None, text: str) -> None:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="govrules")
 def main() -> None:
-    """Check place governance declarations against cited, dated rules."""
+    """Check governance declarations (places, provider collaboratives) against the rules."""
 
 
 _RULES_OPTION = click.option(
