@@ -252,7 +252,7 @@ class Compiler:
         def doc_path(ctx: Ctx) -> Any:
             value = from_doc(ctx.doc)
             rec = ctx.record
-            if rec is not None:
+            if rec is not None and text not in rec:  # a path read again is recorded once
                 if value is None:
                     # Name what is really absent: "risk_management", not a field inside it.
                     rec[_missing_prefix(ctx.doc, e)] = None
