@@ -8,17 +8,22 @@ is written whole or not at all.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
+from collections.abc import Iterator
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from typing import NoReturn
 
 import click
+from rich.console import Console
+from rich.progress import Progress
 
 from . import __version__
 from .declaration import load_declaration
@@ -46,6 +51,21 @@ def _fail(err: GovrulesError) -> NoReturn:
     """Show a govrules error as ``Error: …`` on stderr and exit with its own code."""
     click.echo(f"Error: {err}", err=True)
     sys.exit(err.exit_code)
+
+
+#: Below this many declarations a run is quick enough to need no progress bar.
+PROGRESS_FROM = 20
+
+
+@contextlib.contextmanager
+def _progress(total: int, label: str) -> Iterator[Callable[[], None]]:
+    """A progress bar on standard error for long runs, shown only to a person at a terminal."""
+    if total < PROGRESS_FROM or not sys.stderr.isatty():
+        yield lambda: None
+        return
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda: bar.advance(task)
 
 
 def _rules(paths: Sequence[str]) -> Any:
@@ -124,18 +144,24 @@ def check(
     program = _rules(rules_paths)
     problems: list[str] = []
     loaded = []
-    for path in declarations:
-        try:
-            loaded.append((path, load_declaration(path)))
-        except DeclarationError as err:
-            problems.append(str(err))
+    with _progress(len(declarations), "Reading declarations") as step:
+        for path in declarations:
+            try:
+                loaded.append((path, load_declaration(path)))
+            except DeclarationError as err:
+                problems.append(str(err))
+            step()
     if problems:
         click.echo("Error: " + "\n".join(problems), err=True)
         sys.exit(3)
     chosen: EngineName = engine if engine in ("durable", "python") else "auto"  # type: ignore[assignment]
     try:
         eng = Engine(program, chosen)
-        reports = [eng.evaluate(decl, date, source=path) for path, decl in loaded]
+        reports = []
+        with _progress(len(loaded), "Checking declarations") as step:
+            for path, decl in loaded:
+                reports.append(eng.evaluate(decl, date, source=path))
+                step()
     except GovrulesError as err:
         _fail(err)
     _write(output, _render(reports, fmt, color, output))
