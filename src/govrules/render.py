@@ -28,6 +28,14 @@ _BADGE = {
 }
 
 
+#: Findings are shown must-first, and within each severity what needs action first.
+_SEVERITY_SECTIONS = (
+    ("must", "Expectations (must)"),
+    ("should", "Good practice (should, advisory)"),
+)
+_STATUS_ORDER = {"fail": 0, "not_yet_due": 1, "pass": 2, "not_applicable": 3}
+
+
 def to_json(reports: Sequence[Report], *, single: bool) -> str:
     """One report as a JSON object, or several as an array in argument order."""
     docs = [r.to_json() for r in reports]
@@ -76,16 +84,12 @@ def to_text(reports: Sequence[Report], *, color: bool, width: int | None = None)
                     )
                 )
         # What a place must fix comes first, then the advisory (should) findings.
-        order = {"fail": 0, "not_yet_due": 1, "pass": 2, "not_applicable": 3}
-        for severity, heading in (
-            ("must", "Expectations (must)"),
-            ("should", "Good practice (should, advisory)"),
-        ):
+        for severity, heading in _SEVERITY_SECTIONS:
             chosen = [f for f in report.findings if f.severity == severity]
             if not chosen:
                 continue
             console.print(Text(heading, style="bold underline"))
-            for f in sorted(chosen, key=lambda f: order[f.status]):
+            for f in sorted(chosen, key=lambda f: _STATUS_ORDER[f.status]):
                 _finding_text(console, f)
         verdict = Text(
             "COMPLIANT" if report.compliant else "NOT COMPLIANT",
@@ -144,7 +148,7 @@ th,td{text-align:left;vertical-align:top;border-bottom:1px solid #ddd;padding:.4
 .badge{font-size:.8rem;font-weight:700;padding:.1rem .4rem;border-radius:.25rem;white-space:nowrap}
 .pass{background:#e3f4e6;color:#0b5b1d}.fail{background:#fbe4e4;color:#8a1010}
 .not_yet_due{background:#fff4d6;color:#6b4e00}.not_applicable{background:#eee;color:#555}
-.small{color:#555;font-size:.85rem}code{font-size:.85rem}
+.small{color:#555;font-size:.85rem}.rid{white-space:nowrap}h2{font-size:1.15rem;margin-top:1.6rem}code{font-size:.85rem}
 """
 
 
@@ -154,7 +158,6 @@ def to_html(reports: Sequence[Report]) -> str:
     body: list[str] = []
     for report in reports:
         ok = report.compliant
-        s = report.summary
         body.append(
             f"<section><h1>{e(report.name)} <span class='small'>({e(report.place)})</span></h1>"
         )
@@ -167,35 +170,41 @@ def to_html(reports: Sequence[Report]) -> str:
             f"<p class='verdict {'ok' if ok else 'bad'}'>"
             f"{'Compliant' if ok else 'Not compliant'}</p>"
         )
-        body.append(
-            f"<p class='small'>{s['pass']} pass · {s['fail']} fail · "
-            f"{s['not_yet_due']} not yet due · {s['not_applicable']} not applicable</p>"
-        )
-        body.append(
-            "<table><thead><tr><th>Rule</th><th>Status</th><th>Finding</th></tr></thead><tbody>"
-        )
-        for f in report.findings:
-            label = _BADGE[f.status][0]
-            detail = [f"<strong>{e(f.title)}</strong>", f"<div>{e(f.explanation)}</div>"]
-            if f.remedy and f.status != "pass":
-                detail.append(f"<div><em>What would make it pass:</em> {e(f.remedy)}</div>")
-            if f.facts:
-                detail.append(
-                    f"<div class='small'>Facts: <code>{e(_facts_line(f.facts))}</code></div>"
-                )
-            detail.append(f"<div class='small'>Source: {e(f.citation)}</div>")
-            due = f"due {f.due.isoformat()}" if f.due else "no due date"
+        for severity, heading in _SEVERITY_SECTIONS:
+            chosen = [f for f in report.findings if f.severity == severity]
+            if not chosen:
+                continue
             body.append(
-                f"<tr id='{e(f.rule)}'><td><strong>{e(f.rule)}</strong><div class='small'>"
-                f"{e(f.severity)} · {due}</div></td><td><span class='badge {f.status}'>"
-                f"{label}</span></td><td>{''.join(detail)}</td></tr>"
+                f"<h2>{heading}</h2><p class='small'>{e(_counts(report.findings, severity))}</p>"
+                "<table><thead><tr><th>Rule</th><th>Status</th><th>Finding</th></tr></thead>"
+                "<tbody>"
             )
-        body.append("</tbody></table></section>")
+            for f in sorted(chosen, key=lambda f: _STATUS_ORDER[f.status]):
+                body.append(_finding_row(f))
+            body.append("</tbody></table>")
+        body.append("</section>")
     title = "govrules report" if len(reports) != 1 else f"govrules report: {reports[0].name}"
     return (
         "<!doctype html>\n<html lang='en'><head><meta charset='utf-8'>"
         f"<meta name='viewport' content='width=device-width,initial-scale=1'><title>{e(title)}"
         f"</title><style>{_CSS}</style></head><body>{''.join(body)}</body></html>\n"
+    )
+
+
+def _finding_row(f: Finding) -> str:
+    e = html.escape
+    label = _BADGE[f.status][0]
+    detail = [f"<strong>{e(f.title)}</strong>", f"<div>{e(f.explanation)}</div>"]
+    if f.remedy and f.status != "pass":
+        detail.append(f"<div><em>What would make it pass:</em> {e(f.remedy)}</div>")
+    if f.facts:
+        detail.append(f"<div class='small'>Facts: <code>{e(_facts_line(f.facts))}</code></div>")
+    detail.append(f"<div class='small'>Source: {e(f.citation)}</div>")
+    due = f"due {f.due.isoformat()}" if f.due else "no due date"
+    return (
+        f"<tr id='{e(f.rule)}'><td><strong class='rid'>{e(f.rule)}</strong><div class='small'>"
+        f"{e(f.severity)} · {due}</div></td><td><span class='badge {f.status}'>"
+        f"{label}</span></td><td>{''.join(detail)}</td></tr>"
     )
 
 
