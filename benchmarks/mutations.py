@@ -15,12 +15,17 @@ import copy
 import datetime as dt
 import json
 import random
+import typing
 from collections.abc import Callable
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from govrules.models import AccountablePerson
+from govrules.models import Governance
+from govrules.models import LocalAuthority
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES_DIR = ROOT / "examples"
@@ -33,17 +38,10 @@ except AttributeError:  # pragma: no cover
 
 Doc = dict[str, Any]
 
-MODELS = [
-    "place_board",
-    "shared_executive",
-    "single_trust_delegation",
-    "committee_of_icb",
-    "joint_committee",
-    "alliance",
-    "other",
-]
-TIERS = ["upper", "lower", "unitary"]
-FORMS = ["dual_role", "lead_of_place_arrangement", "other"]
+# The enumerated values, read off the declaration models so they cannot drift from them.
+MODELS = list(typing.get_args(Governance.model_fields["model"].annotation))
+TIERS = list(typing.get_args(LocalAuthority.model_fields["tier"].annotation))
+FORMS = list(typing.get_args(AccountablePerson.model_fields["form"].annotation))
 KINDS = ["pooled", "aligned"]
 INSTRUMENTS = ["section_75", "better_care_fund", "other", "none"]
 # Dates on and around every due date and evaluation date the tests use.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import threading
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,9 @@ from hypothesis import strategies as st
 from govrules import Engine
 from govrules import load_rulesets
 from govrules.evaluator import durable_available
+from govrules.models import AccountablePerson
+from govrules.models import Governance
+from govrules.models import LocalAuthority
 
 ROOT = Path(__file__).resolve().parents[1]
 BASES = [yaml.safe_load(p.read_text()) for p in sorted((ROOT / "examples").glob("*.yaml"))]
@@ -55,15 +59,10 @@ OPTIONAL_BLOCKS = [
     "partners",
     "declared_on",
 ]
-MODELS = [
-    "place_board",
-    "shared_executive",
-    "single_trust_delegation",
-    "committee_of_icb",
-    "joint_committee",
-    "alliance",
-    "other",
-]
+# The enumerated values, read off the declaration models so they cannot drift from them.
+MODELS = list(typing.get_args(Governance.model_fields["model"].annotation))
+TIERS = list(typing.get_args(LocalAuthority.model_fields["tier"].annotation))
+FORMS = list(typing.get_args(AccountablePerson.model_fields["form"].annotation))
 
 
 @st.composite
@@ -80,7 +79,7 @@ def declarations(draw: st.DrawFn) -> dict[str, Any]:
     if draw(st.booleans()):
         doc["governance"].pop("decision_making", None)
     for la in doc["local_authorities"]:
-        la["tier"] = draw(st.sampled_from(["upper", "lower", "unitary"]))
+        la["tier"] = draw(st.sampled_from(TIERS))
     people = doc["accountable_persons"]
     if people and draw(st.booleans()):
         people = people[: draw(st.integers(0, len(people)))]
@@ -88,7 +87,7 @@ def declarations(draw: st.DrawFn) -> dict[str, Any]:
     parties = [doc["system"]["icb"]] + [la["name"] for la in doc["local_authorities"]]
     for person in people:
         person["agreed_by"] = draw(st.lists(st.sampled_from(parties), unique=True))
-        person["form"] = draw(st.sampled_from(["dual_role", "lead_of_place_arrangement", "other"]))
+        person["form"] = draw(st.sampled_from(FORMS))
         if draw(st.booleans()):
             person.pop("in_post_from", None)
         if draw(st.booleans()):
