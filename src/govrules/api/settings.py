@@ -44,6 +44,9 @@ class Settings:
     header_timeout: float = 10.0
     """Seconds a client has to send a request's headers once it starts (then the connection is
     closed)."""
+    db: str | None = None
+    """The register's database URL (``GOVRULES_DB``); ``None`` serves no register routes.
+    ``govrules serve`` always sets it (by default to a SQLite file)."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -64,6 +67,7 @@ class Settings:
             max_body_bytes=int(_number(env, "MAX_BODY_BYTES", defaults.max_body_bytes)),
             body_timeout=_number(env, "BODY_TIMEOUT", defaults.body_timeout),
             header_timeout=_number(env, "HEADER_TIMEOUT", defaults.header_timeout),
+            db=env.get(f"{ENV_PREFIX}DB") or None,
         )
 
     def to_env(self) -> dict[str, str]:
@@ -74,6 +78,7 @@ class Settings:
             f"{ENV_PREFIX}MAX_BODY_BYTES": str(self.max_body_bytes),
             f"{ENV_PREFIX}BODY_TIMEOUT": repr(self.body_timeout),
             f"{ENV_PREFIX}HEADER_TIMEOUT": repr(self.header_timeout),
+            f"{ENV_PREFIX}DB": self.db or "",
         }
 
 

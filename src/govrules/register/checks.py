@@ -175,7 +175,6 @@ def system_facts_agree(
     return _check(
         "system-facts",
         "pass",
-        f"the {len(paths)} system facts are the same in all {len(documents)} places' "
-        "declarations",
+        f"the {len(paths)} system facts are the same in all {len(documents)} places' declarations",
         disagreements=[],
     )

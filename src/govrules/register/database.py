@@ -18,12 +18,10 @@ from collections.abc import Mapping
 from contextlib import contextmanager
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 from typing import Any
+from typing import ClassVar
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection
 from sqlalchemy import Engine
 from sqlalchemy import create_engine
@@ -35,6 +33,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..errors import GovrulesError
 from ..errors import UsageError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 ENV_VAR = "GOVRULES_DB"
 SQLITE_BUSY_TIMEOUT = 30.0
 #: Held while migrating a PostgreSQL register, so two processes never migrate at once.
@@ -42,9 +43,11 @@ MIGRATION_LOCK = 7_275_015
 
 
 class RegisterUnavailable(GovrulesError):
-    """The register's database cannot be reached, opened or migrated."""
+    """The register's database cannot be reached, opened or migrated (exit code 2: the
+    ``--db`` URL or the database needs fixing, not the declaration)."""
 
     code = "register_unavailable"
+    exit_code: ClassVar[int] = 2
 
 
 def default_url(environ: Mapping[str, str] | None = None) -> str:
@@ -168,6 +171,8 @@ def reading(engine: Engine) -> Iterator[Connection]:
 
 
 def _config(conn: Connection) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(files("govrules.register") / "migrations"))
     cfg.attributes["connection"] = conn
@@ -176,6 +181,9 @@ def _config(conn: Connection) -> Config:
 
 def head_revision() -> str:
     """The newest migration this version of govrules knows."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
     cfg = Config()
     cfg.set_main_option("script_location", str(files("govrules.register") / "migrations"))
     head = ScriptDirectory.from_config(cfg).get_current_head()
@@ -185,6 +193,8 @@ def head_revision() -> str:
 
 def current_revision(engine: Engine) -> str | None:
     """The migration the database is at (``None``: an empty database)."""
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as conn:
         revision: str | None = MigrationContext.configure(conn).get_current_revision()
         return revision
@@ -196,6 +206,8 @@ def migrate(engine: Engine, revision: str = "head", *, down: bool = False) -> No
     Raises:
         RegisterUnavailable: The database refused (cannot connect, or a migration failed).
     """
+    from alembic import command
+
     try:
         with writing(engine) as conn:
             if conn.dialect.name == "postgresql":

@@ -13,10 +13,17 @@ import re
 from collections.abc import Iterable
 from collections.abc import Mapping
 from typing import Any
+from typing import Literal
+from typing import get_args
 
 STATUSES = ("pass", "fail", "not_yet_due", "not_applicable")
 SEVERITIES = ("must", "should")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+Role = Literal["reader", "assessor", "admin"]
+ROLES: tuple[Role, ...] = get_args(Role)
+#: What each role may do includes what the roles before it may do.
+RANK = {role: i for i, role in enumerate(ROLES)}
 
 
 def slug(name: str) -> str:

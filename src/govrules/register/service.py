@@ -885,13 +885,9 @@ class Register:
                     f"the token {name!r} was revoked on {row.revoked_at:%Y-%m-%d %H:%M} UTC"
                 )
             conn.execute(
-                update(tokens)
-                .where(tokens.c.id == row.id)
-                .values(revoked_at=now, revoked_by=actor)
+                update(tokens).where(tokens.c.id == row.id).values(revoked_at=now, revoked_by=actor)
             )
-            self._audit(
-                conn, actor, "token.revoke", {"name": name}, at=now, system=row.system_id
-            )
+            self._audit(conn, actor, "token.revoke", {"name": name}, at=now, system=row.system_id)
             updated = conn.execute(select(tokens).where(tokens.c.id == row.id)).one()
         return info(updated)
 
@@ -903,9 +899,7 @@ class Register:
 
         return export_lines(self)
 
-    def import_lines(
-        self, lines: Sequence[str], *, actor: str, source: str
-    ) -> dict[str, int]:
+    def import_lines(self, lines: Sequence[str], *, actor: str, source: str) -> dict[str, int]:
         """Load an export into this (empty) register; see :mod:`govrules.register.transfer`."""
         from .transfer import import_lines
 

@@ -18,18 +18,15 @@ import re
 import secrets
 import threading
 from dataclasses import dataclass
-from typing import Literal
-from typing import get_args
 
 from sqlalchemy import Connection
 from sqlalchemy import select
 
+from .identity import RANK as RANK
+from .identity import ROLES as ROLES
+from .identity import Role as Role
 from .tables import tokens
 
-Role = Literal["reader", "assessor", "admin"]
-ROLES: tuple[Role, ...] = get_args(Role)
-#: What each role may do includes what the roles before it may do.
-RANK = {role: i for i, role in enumerate(ROLES)}
 PREFIX = "grt"
 _TOKEN = re.compile(r"^grt_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$")
 # scrypt cost: 16 MiB and a few tens of milliseconds per check (OWASP's minimum is N=2**17 with

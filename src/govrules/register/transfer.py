@@ -444,4 +444,3 @@ def import_lines(
             conn, actor, "register.import", {"source": source, "records": counts}, at=now
         )
     return counts
-
