@@ -355,6 +355,8 @@ class Register:
             latest: int = conn.execute(
                 select(places.c.latest_version).where(places.c.id == place_id).with_for_update()
             ).scalar_one()
+            # Read the clock once the place is locked, so times follow the order of versions.
+            now = self.clock()
             if latest:
                 current = conn.execute(
                     select(declarations.c.id, declarations.c.sha256).where(

@@ -99,7 +99,9 @@ def _authenticate(register: Register, token: str | None, role: Role) -> Principa
         raise _unauthorised("the token is not valid: unknown, revoked or mistyped")
     if RANK[found.role] < RANK[role]:
         raise ApiError(
-            403, "forbidden", f"the token {found.name!r} is a {found.role} token; this needs {role}"
+            403,
+            "forbidden",
+            f"the token {found.name!r} has the role {found.role}; this needs {role}",
         )
     return Principal(found.name, found.role, found.system)
 
