@@ -99,11 +99,12 @@ def test_places_and_systems(register: Register, submit: Submit) -> None:
     assert set(entries[0]) == {"place", "name", "system", "version", "compliant", "assessed_at"}
     assert entries[1]["compliant"] is True and entries[2]["compliant"] is False
     systems = register.systems()
-    assert [s["system"] for s in systems] == ["broadwater-and-downs-ics", "northshire-and-coast-ics"]
-    assert systems[1]["places"] == ["coastal", "northshire"]
-    assert [e["place"] for e in register.places(system="broadwater-and-downs-ics")] == [
-        "riverside"
+    assert [s["system"] for s in systems] == [
+        "broadwater-and-downs-ics",
+        "northshire-and-coast-ics",
     ]
+    assert systems[1]["places"] == ["coastal", "northshire"]
+    assert [e["place"] for e in register.places(system="broadwater-and-downs-ics")] == ["riverside"]
     with pytest.raises(NotInRegister):
         register.place("nowhere")
     with pytest.raises(NotInRegister):
@@ -258,9 +259,7 @@ def test_concurrent_submissions_get_distinct_ordered_versions(
     register: Register, engine: Engine
 ) -> None:
     docs = [place(**{"place.population": 100000 + i}) for i in range(12)]
-    reports = [
-        engine.evaluate(validate_declaration(d), "2023-09-30").to_json() for d in docs
-    ]
+    reports = [engine.evaluate(validate_declaration(d), "2023-09-30").to_json() for d in docs]
 
     def store(i: int) -> tuple[int, int]:
         return i, register.submit(docs[i], reports[i], actor=f"client-{i}").version

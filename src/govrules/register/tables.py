@@ -65,7 +65,7 @@ SLUG = String(200)
 systems = Table(
     "systems",
     metadata,
-    Column("id", SLUG, primary_key=True, comment="slug of system.name"),
+    Column("id", SLUG, primary_key=True),  # slug of system.name
     Column("name", Text, nullable=False),
     Column("icb", Text, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
@@ -74,7 +74,7 @@ systems = Table(
 places = Table(
     "places",
     metadata,
-    Column("id", SLUG, primary_key=True, comment="place.id"),
+    Column("id", SLUG, primary_key=True),  # place.id
     Column("name", Text, nullable=False),
     Column("system_id", SLUG, ForeignKey("systems.id"), nullable=False),
     Column("latest_version", Integer, nullable=False),
@@ -88,8 +88,8 @@ declarations = Table(
     Column("place_id", SLUG, ForeignKey("places.id"), nullable=False),
     Column("version", Integer, nullable=False),
     Column("sha256", String(64), nullable=False),
-    Column("system_id", SLUG, nullable=False, comment="the system this version declares"),
-    Column("document", Text, nullable=False, comment="canonical JSON of the declaration"),
+    Column("system_id", SLUG, nullable=False),  # the system this version declares
+    Column("document", Text, nullable=False),  # canonical JSON of the declaration
     Column("source", Text, nullable=True),
     Column("submitted_at", UTCDateTime, nullable=False),
     Column("submitted_by", Text, nullable=False),
@@ -102,15 +102,15 @@ assessments = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("declaration_id", Integer, ForeignKey("declarations.id"), nullable=False),
-    Column("kind", String(20), nullable=False, comment="submission, assessment or reassessment"),
+    Column("kind", String(20), nullable=False),  # submission, assessment or reassessment
     Column("as_of", Date, nullable=False),
     Column("engine", String(20), nullable=False),
-    Column("rulesets", Text, nullable=False, comment="JSON: name, version, digest, overrides"),
-    Column("rules_key", String(64), nullable=False, comment="hash of the rulesets list"),
+    Column("rulesets", Text, nullable=False),  # JSON: name, version, digest, overrides
+    Column("rules_key", String(64), nullable=False),  # hash of the rulesets list
     Column("compliant", Boolean, nullable=False),
-    Column("statuses", Text, nullable=False, comment="JSON: {rule: status}"),
-    Column("by_severity", Text, nullable=False, comment="JSON: {tier: {status: count}}"),
-    Column("report", Text, nullable=False, comment="the govrules/report/v1 document"),
+    Column("statuses", Text, nullable=False),  # JSON: {rule: status}
+    Column("by_severity", Text, nullable=False),  # JSON: {tier: {status: count}}
+    Column("report", Text, nullable=False),  # the govrules/report/v1 document
     Column("assessed_at", UTCDateTime, nullable=False),
     Column("assessed_by", Text, nullable=False),
     Index(None, "declaration_id"),
@@ -121,17 +121,17 @@ audit = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("at", UTCDateTime, nullable=False),
-    Column("actor", Text, nullable=False, comment="token name, or the CLI user"),
+    Column("actor", Text, nullable=False),  # token name, or the CLI user
     Column("action", String(40), nullable=False),
     Column("system_id", SLUG, nullable=True),
     Column("place_id", SLUG, nullable=True),
-    Column("detail", Text, nullable=False, comment="JSON"),
+    Column("detail", Text, nullable=False),  # JSON
 )
 
 tokens = Table(
     "tokens",
     metadata,
-    Column("id", String(32), primary_key=True, comment="public key id, part of the token"),
+    Column("id", String(32), primary_key=True),  # public key id, part of the token
     Column("name", String(200), nullable=False, unique=True),
     Column("role", String(20), nullable=False),
     Column("system_id", SLUG, nullable=True),
