@@ -4,6 +4,7 @@ throwaway cluster), the rules engine, and declarations made from the bundled exa
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Callable
 from collections.abc import Iterator
 from pathlib import Path
@@ -66,10 +67,16 @@ def engine() -> Engine:
 
 
 def example(name: str) -> dict[str, Any]:
-    """A bundled example declaration as plain data."""
+    """A bundled example declaration as plain data (a fresh copy)."""
+    return copy.deepcopy(_example(name))
+
+
+@functools.cache
+def _example(name: str) -> dict[str, Any]:
     loaded: dict[str, Any] = yaml.safe_load((EXAMPLES / f"{name}.yaml").read_text())
     # YAML reads dates as dates; the register stores what the loader gives (ISO text).
-    return _plain(loaded)
+    plain: dict[str, Any] = _plain(loaded)
+    return plain
 
 
 def _plain(value: Any) -> Any:
