@@ -13,9 +13,11 @@ either writes; PostgreSQL gets the same effect from ``SELECT … FOR UPDATE`` on
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from collections.abc import Mapping
 from contextlib import contextmanager
+from contextlib import nullcontext
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -154,13 +156,33 @@ def _sqlite_transactions(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+_SQLITE_WRITERS: dict[str, threading.Lock] = {}
+_SQLITE_WRITERS_LOCK = threading.Lock()
+
+
+def _writer_lock(engine: Engine) -> threading.Lock | None:
+    """For SQLite, one lock per database file in this process.
+
+    SQLite lets one writer in at a time, and a writer that finds the file locked polls with
+    growing sleeps; many threads of one process polling at once starve some of them for
+    seconds. Queueing a process's writers here leaves SQLite only one per process to arbitrate.
+    """
+    if engine.dialect.name != "sqlite":
+        return None
+    key = str(engine.url.database)
+    with _SQLITE_WRITERS_LOCK:
+        return _SQLITE_WRITERS.setdefault(key, threading.Lock())
+
+
 @contextmanager
 def writing(engine: Engine) -> Iterator[Connection]:
     """One write transaction: committed when the block ends, rolled back if it raises."""
-    with engine.connect() as conn:
-        conn = conn.execution_options(write=True)
-        with conn.begin():
-            yield conn
+    queue = _writer_lock(engine)
+    with queue if queue is not None else nullcontext():
+        with engine.connect() as conn:
+            conn = conn.execution_options(write=True)
+            with conn.begin():
+                yield conn
 
 
 @contextmanager
