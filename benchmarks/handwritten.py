@@ -11,6 +11,7 @@ rule file changes a value, change it here too (the agreement test will say which
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 
 from govrules import PlaceDeclaration
@@ -25,7 +26,10 @@ ACCEPTED_SAP_FORMS = frozenset({"dual_role", "lead_of_place_arrangement"})  # ac
 COUNTED_BUDGET_KINDS = frozenset({"pooled", "aligned"})  # counted_budget_kinds
 # outcomes-and-pooling.gr
 SHARED_OUTCOMES_LIVE = dt.date(2023, 4, 1)  # shared_outcomes_live
+FIRST_OUTCOMES_REPORT_DUE = dt.date(2024, 3, 31)  # first_outcomes_report_due
+OUTCOMES_REPORT_MAX_AGE_MONTHS = 15  # outcomes_report_max_age
 PLACE_SPEND_TARGET_YEAR = 2026  # place_spend_target_year
+PLACE_SPEND_INCLUSION_DUE = dt.date(2026, 3, 31)  # place_spend_inclusion_due
 POOLING_INSTRUMENTS = frozenset({"section_75", "better_care_fund"})  # pooling_instruments
 # digital.gr
 SHARED_CARE_RECORD_DUE = dt.date(2024, 12, 31)  # shared_care_record_due
@@ -38,8 +42,16 @@ ALTERNATIVES = ("PLAN-1", "OUT-1", "POOL-1", "RISK-1", "DISP-1", "DEC-1")
 
 
 def _key(text: str) -> str:
-    """Names match ignoring case and surrounding or repeated whitespace."""
-    return " ".join(text.split()).casefold()
+    """Names match ignoring case and surrounding or repeated whitespace, "&" as "and"."""
+    return " ".join(text.replace("&", " and ").split()).casefold()
+
+
+def _months_before(date: dt.date, months: int) -> dt.date:
+    """``date`` moved back by whole months, a missing day becoming the month's last."""
+    year, month0 = divmod(date.year * 12 + date.month - 1 - months, 12)
+    return date.replace(
+        year=year, month=month0 + 1, day=min(date.day, calendar.monthrange(year, month0 + 1)[1])
+    )
 
 
 def verdicts(decl: PlaceDeclaration, as_of: dt.date) -> dict[str, str]:
@@ -59,9 +71,10 @@ def verdicts(decl: PlaceDeclaration, as_of: dt.date) -> dict[str, str]:
     persons = decl.accountable_persons
     outcomes = decl.shared_outcomes
     finance = decl.finance
-    council_keys = [_key(la.name) for la in decl.local_authorities]
-    required = {_key(system.icb)}
-    required.update(_key(la.name) for la in decl.local_authorities if la.tier in SOCIAL_CARE_TIERS)
+    council_keys = [
+        _key(la.name) for la in decl.local_authorities if la.tier in SOCIAL_CARE_TIERS
+    ]
+    required = {_key(system.icb), *council_keys}
 
     # digital.gr
     digital = system.digital
@@ -87,7 +100,6 @@ def verdicts(decl: PlaceDeclaration, as_of: dt.date) -> dict[str, str]:
         "DIG-3",
         php is not None
         and php.live_on <= as_of
-        and php.live_on <= POPULATION_HEALTH_PLATFORM_DUE
         and php.care_coordination,
         POPULATION_HEALTH_PLATFORM_DUE,
     )
@@ -96,23 +108,23 @@ def verdicts(decl: PlaceDeclaration, as_of: dt.date) -> dict[str, str]:
 
     # outcomes-and-pooling.gr
     if outcomes is not None:
-        priorities = {o.priority for o in outcomes.outcomes}
         live = outcomes.live_from <= as_of and len(outcomes.outcomes) >= 1
+        priorities = {o.priority for o in outcomes.outcomes} if live else set()
+        oldest = _months_before(as_of, OUTCOMES_REPORT_MAX_AGE_MONTHS)
+        reported = any(
+            r.period_end <= r.submitted_on <= as_of
+            and r.period_end >= outcomes.live_from
+            and r.period_end >= oldest
+            for r in outcomes.reports
+        )
         status("OUT-2", "national" in priorities and "local" in priorities, SHARED_OUTCOMES_LIVE)
         status("OUT-3", live, SHARED_OUTCOMES_LIVE)
-        status(
-            "OUT-4",
-            any(
-                r.submitted_on <= as_of and r.period_end >= outcomes.live_from
-                for r in outcomes.reports
-            ),
-            SHARED_OUTCOMES_LIVE,
-        )
+        status("OUT-4", reported, FIRST_OUTCOMES_REPORT_DUE)
     else:
-        live = False
+        live = reported = False
         status("OUT-2", False, SHARED_OUTCOMES_LIVE)
         status("OUT-3", False, SHARED_OUTCOMES_LIVE)
-        status("OUT-4", False, SHARED_OUTCOMES_LIVE)
+        status("OUT-4", False, FIRST_OUTCOMES_REPORT_DUE)
     expansion = finance.expansion_plan if finance else None
     status(
         "POOL-4",
@@ -121,8 +133,10 @@ def verdicts(decl: PlaceDeclaration, as_of: dt.date) -> dict[str, str]:
     )
     status(
         "POOL-5",
-        expansion is not None and expansion.target_year <= PLACE_SPEND_TARGET_YEAR,
-        UNDATED_EXPECTATIONS_DUE,
+        expansion is not None
+        and expansion.published_on <= as_of
+        and expansion.target_year <= PLACE_SPEND_TARGET_YEAR,
+        PLACE_SPEND_INCLUSION_DUE,
     )
     pooled = [b for b in finance.budget_lines if b.kind == "pooled"] if finance else []
     icb = _key(system.icb)
@@ -149,7 +163,9 @@ def verdicts(decl: PlaceDeclaration, as_of: dt.date) -> dict[str, str]:
     )
     status(
         "SAP-2",
-        named and all(required <= {_key(n) for n in p.agreed_by} for p in persons),
+        named
+        and bool(council_keys)
+        and all(required <= {_key(n) for n in p.agreed_by} for p in persons),
         PLACE_GOVERNANCE_DUE,
     )
     status(
@@ -180,13 +196,13 @@ def verdicts(decl: PlaceDeclaration, as_of: dt.date) -> dict[str, str]:
         met = {
             "PLAN-1": plan is not None
             and plan.published_on <= as_of
+            and bool(council_keys)
             and required <= {_key(n) for n in plan.agreed_by},
-            "OUT-1": outcomes is not None
-            and live
-            and any(r.submitted_on <= as_of for r in outcomes.reports),
+            "OUT-1": live and (as_of < FIRST_OUTCOMES_REPORT_DUE or reported),
             "POOL-1": finance is not None
             and any(
                 b.kind in COUNTED_BUDGET_KINDS
+                and b.amount > 0
                 and any(_key(o) in declared for o in b.underpins_outcomes)
                 for b in finance.budget_lines
             ),

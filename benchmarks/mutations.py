@@ -64,6 +64,7 @@ DATES = [
 AS_OF_DATES = [
     dt.date(2023, 1, 1),
     dt.date(2023, 9, 30),
+    dt.date(2024, 6, 30),
     dt.date(2025, 6, 30),
     dt.date(2026, 12, 31),
 ]
@@ -197,9 +198,15 @@ def _shared_outcomes(doc: Doc, rng: random.Random) -> None:
             o["priority"] = rng.choice(["national", "local"])
         if rng.random() < 0.2:
             so["outcomes"] = []
-    else:
+    elif rng.random() < 0.5:
         so["reports"] = [
             {"period_end": _date(rng), "submitted_on": _date(rng)} for _ in range(rng.randrange(3))
+        ]
+    else:  # reports as a place files them: some weeks after the period they cover
+        ends = [_date(rng) for _ in range(rng.randrange(1, 4))]
+        so["reports"] = [
+            {"period_end": e, "submitted_on": e + dt.timedelta(days=rng.randrange(0, 60))}
+            for e in ends
         ]
 
 

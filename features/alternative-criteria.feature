@@ -65,6 +65,41 @@ Feature: The criteria for places that do not use the place board model
     When its arrangements are assessed on 30 September 2023
     Then criterion POOL-1 is not met
 
+  @POOL-1
+  Scenario Outline: A budget line with no money in it does not underpin the outcomes
+    Given a place that meets every national expectation
+    And the place uses the alliance model
+    And the "Better Care Fund" budget line holds <amount>
+    And the "Community health and public health prevention" budget line holds £0
+    When its arrangements are assessed on 30 September 2023
+    Then criterion POOL-1 is <outcome>
+
+    Examples:
+      | amount | outcome |
+      | £0     | not met |
+      | £1     | met     |
+
+  @PLAN-1
+  Scenario: A shared plan needs the agreement of a council with social care duties
+    Given a place that meets every national expectation
+    And the place uses the alliance model
+    And the place's councils are:
+      | name                      | tier  |
+      | Eastmoor District Council | lower |
+    And the shared plan was agreed by the ICB and "Eastmoor District Council"
+    When its arrangements are assessed on 30 September 2023
+    Then criterion PLAN-1 is not met
+    And the explanation names "No council with social care duties"
+
+  @PLAN-1 @RISK-1 @DISP-1
+  Scenario: Arrangements agreed and published before the deadline were met on time
+    Given a place that meets every national expectation
+    And the place uses the alliance model
+    When its arrangements are assessed on 30 September 2023
+    Then criterion PLAN-1 was met on time
+    And criterion RISK-1 was met on time
+    And criterion DISP-1 was met on time
+
   @PLAN-1 @RISK-1
   Scenario: Under the place board model the alternative criteria do not apply (decision AMB-4)
     Given a place that meets every national expectation

@@ -90,17 +90,33 @@ Feature: Digital and data across the integrated care system
     Then criterion DIG-3 is not yet due and would be met today
 
   @DIG-3
-  Scenario Outline: From 2026 the platform must have gone live by the end of 2025
+  Scenario Outline: From 2026 the platform must be live
     Given the population health platform went live on <live on>
     When its arrangements are assessed on <assessed on>
     Then criterion DIG-3 is <outcome>
 
     Examples:
-      | live on          | assessed on    | outcome |
-      | 3 July 2023      | 1 January 2026 | met     |
-      | 31 December 2025 | 1 January 2026 | met     |
-      | 1 March 2026     | 1 January 2026 | not met |
-      | 1 March 2026     | 1 June 2026    | not met |
+      | live on          | assessed on      | outcome     | note                                    |
+      | 3 July 2023      | 1 January 2026   | met         |                                         |
+      | 31 December 2025 | 30 December 2025 | not yet due | the day before the deadline             |
+      | 31 December 2025 | 31 December 2025 | met         | live on the day it is due               |
+      | 31 December 2025 | 1 January 2026   | met         |                                         |
+      | 1 March 2026     | 1 January 2026   | not met     | not live yet                            |
+      | 1 March 2026     | 1 June 2026      | met         | live two months late, met since then    |
+
+  @DIG-3
+  Scenario: A platform that went live two weeks late is met late, not failed for ever
+    Given the population health platform went live on 15 January 2026
+    When its arrangements are assessed on 1 June 2026
+    Then criterion DIG-3 was met late, on 15 January 2026
+    And the explanation names "Met late, on 15 January 2026, after its due date of 31 December 2025"
+
+  @DIG-5
+  Scenario: A digital investment plan made two years late is met, and the report says so
+    Given the system's fully costed digital investment plan is dated 30 June 2024
+    When its arrangements are assessed on 30 September 2024
+    Then criterion DIG-5 was met late, on 30 June 2024
+    And the explanation names "after its due date of 30 June 2022"
 
   @DIG-3
   Scenario: A platform without care coordination

@@ -124,6 +124,18 @@ Feature: Good practice in place governance, outcomes, finance and digital
       | The board covers two places; each place has its own forum | met     |
       | null                                                      | not met |
 
+  @HWB-1
+  Scenario Outline: The health and wellbeing board however it is written
+    Given the declaration states "governance.builds_on" is [<name>]
+    When its arrangements are assessed on 30 September 2023
+    Then criterion HWB-1 is met
+
+    Examples:
+      | name                          |
+      | Health & Wellbeing Board      |
+      | health and wellbeing board    |
+      | HWB                           |
+
   @HWB-2
   Scenario: A footprint drawn otherwise than on a health and wellbeing board
     Given the declaration states "place.footprint" is other
@@ -261,6 +273,19 @@ Feature: Good practice in place governance, outcomes, finance and digital
     When its arrangements are assessed on 30 September 2023
     Then criterion FIN-8 is not met
     And the place is compliant
+
+  @FIN-8
+  Scenario Outline: The position must be for the current or the previous financial year
+    Given the declaration states "good_practice.system_financial_position.year" is <year>
+    When its arrangements are assessed on 30 September 2023
+    Then criterion FIN-8 is <outcome>
+
+    Examples:
+      | year    | outcome |
+      | 2023/24 | met     |
+      | 2022/23 | met     |
+      | 2021/22 | not met |
+      | 2019/20 | not met |
 
   # ------------------------------------------------------------- digital
 

@@ -20,6 +20,19 @@ Feature: A single person accountable for shared outcomes at place
     Then criterion SAP-1 is not met
 
   @SAP-1
+  Scenario Outline: An appointment made after the deadline is met, but late
+    Given the accountable person took up post on <in post from>
+    When its arrangements are assessed on 30 September 2023
+    Then criterion SAP-1 is met
+    And criterion SAP-1 <timeliness>
+
+    Examples:
+      | in post from  | timeliness                     |
+      | 31 March 2023 | was met on time                |
+      | 1 April 2023  | was met on time                |
+      | 2 April 2023  | was met late, on 2 April 2023  |
+
+  @SAP-1
   Scenario: Before the deadline the criterion is not yet due, but the report says how it stands
     Given no accountable person is named
     When its arrangements are assessed on 1 March 2023
@@ -52,6 +65,27 @@ Feature: A single person accountable for shared outcomes at place
       | lower   | met     |
       | unitary | not met |
       | upper   | not met |
+
+  @SAP-2
+  Scenario: The ICB's agreement alone is not enough where no council with social care duties is declared
+    Given the place's councils are:
+      | name                      | tier  |
+      | Eastmoor District Council | lower |
+    And its accountable person was agreed by the ICB
+    When its arrangements are assessed on 30 September 2023
+    Then criterion SAP-2 is not met
+    And the explanation names "No council with social care duties"
+    And the remedy names "upper-tier or unitary council"
+    And the place is not compliant
+
+  @SAP-2
+  Scenario: Names match whether they write "&" or "and"
+    Given the place's councils are:
+      | name                         | tier    |
+      | Bath & North Vale Council    | unitary |
+    And its accountable person was agreed by the ICB and "Bath and North Vale Council"
+    When its arrangements are assessed on 30 September 2023
+    Then criterion SAP-2 is met
 
   @SAP-3
   Scenario Outline: The form of the accountable role (decision AMB-6)

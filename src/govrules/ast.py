@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from dataclasses import field
 from typing import Literal as TLiteral
 
+from .dates import Duration
 from .source import UNKNOWN_SPAN
 from .source import Span
 
-Scalar = int | float | str | bool | dt.date
+Scalar = int | float | str | bool | dt.date | Duration
 
 
 def _span() -> Span:
@@ -40,7 +41,7 @@ class Expr(Node):
 
 @dataclass(frozen=True, slots=True)
 class Literal(Expr):
-    """A number, string, boolean or date written in the rule."""
+    """A number, string, boolean, date or duration (``15 months``) written in the rule."""
 
     value: Scalar
     span: Span = _span()
@@ -114,7 +115,7 @@ class Path(Expr):
 
 BinaryOp = TLiteral["+", "-", "*", "/"]
 CompareOp = TLiteral["==", "!=", "<", "<=", ">", ">=", "in", "not in", "contains"]
-Aggregate = TLiteral["count", "sum", "min", "max"]
+Aggregate = TLiteral["count", "sum", "min", "max", "financial_year"]
 Presence = TLiteral["exists", "missing", "empty", "not empty"]
 RuleProp = TLiteral["met", "applicable"]
 
@@ -182,7 +183,8 @@ class Not(Expr):
 
 @dataclass(frozen=True, slots=True)
 class Call(Expr):
-    """``count(list)``, ``sum(list)``, ``min(list)``, ``max(list)``."""
+    """``count(list)``, ``sum(list)``, ``min(list)``, ``max(list)``; ``financial_year(date)``,
+    the label (``2023/24``) of the financial year, starting 1 April, that holds a date."""
 
     func: Aggregate
     arg: Expr
@@ -275,7 +277,7 @@ class SourceDecl(Node):
     span: Span = _span()
 
 
-ParamType = TLiteral["date", "number", "string", "bool", "list"]
+ParamType = TLiteral["date", "duration", "number", "string", "bool", "list"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,6 +310,8 @@ class Rule(Node):
     """One criterion: what it requires, when, why, and what would fix it.
 
     Optional parts are ``None`` when absent; the checker reports required parts that are missing.
+    ``met_on`` is the date the criterion was met (``met on …``), compared with the due date to
+    tell a late pass from a timely one.
     """
 
     id: str
@@ -318,6 +322,7 @@ class Rule(Node):
     when: Expr | None
     lets: tuple[Let, ...]
     require: Expr | None
+    met_on: Expr | None
     citation: Citation | None
     explain: Template | None
     explain_met: Template | None

@@ -24,6 +24,7 @@ from pydantic import BaseModel
 
 from . import ast
 from . import types as T
+from .dates import Duration
 from .errors import Diagnostic
 from .errors import RuleCompileError
 from .errors import make_diagnostic
@@ -35,7 +36,7 @@ from .source import Span
 #: Declaration formats a ruleset may check, and the model of each.
 FORMATS = DECLARATION_FORMATS
 
-ParamValue = int | float | str | bool | dt.date | tuple[Any, ...]
+ParamValue = int | float | str | bool | dt.date | Duration | tuple[Any, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +146,8 @@ def _type_of_value(value: ParamValue) -> T.Type:
         return T.STRING
     if isinstance(value, dt.date):
         return T.DATE
+    if isinstance(value, Duration):
+        return T.DURATION
     items = [_type_of_value(v) for v in value]
     kinds = {i.kind for i in items}
     return T.list_of(items[0] if len(kinds) == 1 else T.ANY)
@@ -388,6 +391,16 @@ class _Checker:
             scope.expect_bool(rule.when, "applies when")
         if rule.require is not None:
             scope.expect_bool(rule.require, "require")
+        if rule.met_on is not None:
+            t = scope.infer(rule.met_on)
+            if t.kind not in ("date", "any"):
+                self.error(
+                    source,
+                    rule.met_on.span,
+                    "type_error",
+                    f"'met on' needs a date, but this is {t.describe()}",
+                    hint="name the date it was met, e.g. met on shared_plan.published_on",
+                )
         for tmpl in (rule.explain, rule.explain_met, rule.explain_na, rule.remedy):
             if tmpl is None:
                 continue
@@ -550,6 +563,16 @@ class _Scope:
             return T.BOOL
         if isinstance(e, ast.Call):
             t = self.infer(e.arg)
+            if e.func == "financial_year":
+                if t.kind not in ("date", "any"):
+                    return self.err(
+                        e.span,
+                        "type_error",
+                        f"financial_year() needs a date, but this is {t.describe()}",
+                        hint="e.g. financial_year(as_of) is the label, such as 2023/24, of "
+                        "the financial year holding the evaluation date",
+                    )
+                return T.STRING
             if t.kind not in ("list", "any"):
                 return self.err(
                     e.span,
@@ -694,11 +717,16 @@ class _Scope:
             return T.list_of(lt.item or T.ANY)
         if e.op == "+" and lt.kind == "string" and rt.kind in ("string", "any"):
             return T.STRING
+        dated = self._calendar(e, lt, rt)
+        if dated is not None:
+            return dated
         for t, side in ((lt, e.left), (rt, e.right)):
             if t.kind not in ("number", "any"):
                 hint = None
                 if t.kind == "date":
-                    hint = "dates can be compared (<, >=), not added or subtracted"
+                    hint = "add or subtract a duration, e.g. as_of - 15 months"
+                elif t.kind == "duration":
+                    hint = "a duration is added to or subtracted from a date"
                 return self.err(
                     side.span,
                     "type_error",
@@ -707,8 +735,35 @@ class _Scope:
                 )
         return T.NUMBER
 
+    def _calendar(self, e: ast.Binary, lt: T.Type, rt: T.Type) -> T.Type | None:
+        """Date arithmetic: ``date ± duration`` is a date, ``date - date`` a number of days."""
+        kinds = (lt.kind, rt.kind)
+        if e.op == "+" and kinds in (("date", "duration"), ("duration", "date")):
+            return T.DATE
+        if e.op == "-" and kinds == ("date", "duration"):
+            return T.DATE
+        if e.op == "-" and kinds == ("date", "date"):
+            return T.NUMBER
+        if e.op in ("+", "-") and "date" in kinds and "number" in kinds:
+            return self.err(
+                e.span,
+                "type_error",
+                f"'{e.op}' with a date needs a duration, not a plain number",
+                hint="say what the number counts, e.g. + 30 days or - 15 months",
+            )
+        if e.op in ("+", "-") and "date" in kinds and "any" in kinds:
+            return T.ANY
+        return None
+
     def _compare(self, e: ast.Compare) -> T.Type:
         lt, rt = self.infer(e.left), self.infer(e.right)
+        if "duration" in (lt.kind, rt.kind):
+            return self.err(
+                e.span,
+                "type_error",
+                "durations are not compared",
+                hint="compare dates instead, e.g. r.period_end >= as_of - 15 months",
+            )
         if e.op in ("in", "not in", "contains"):
             container, item, item_expr = (
                 (rt, lt, e.left) if e.op != "contains" else (lt, rt, e.right)

@@ -32,6 +32,8 @@ from .checker import CheckedRule
 from .checker import Program
 from .checker import check_program
 from .compiler import lower
+from .dates import Duration
+from .dates import in_words
 from .declaration import validate_declaration
 from .errors import Diagnostic
 from .errors import EvaluationError
@@ -259,6 +261,8 @@ def _ruleset_json(info: Any) -> dict[str, Any]:
 def _plain(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, Duration):
+        return str(value)
     if isinstance(value, tuple):
         return [_plain(v) for v in value]
     return value
@@ -369,6 +373,8 @@ def _finding(
     met = requirement is True
     status: Status
     remedy: str | None = None
+    met_on = cr.met_date(ctx) if applicable and met else None
+    late = met_on is not None and checked.due is not None and met_on > checked.due
     if not applicable:
         status = "not_applicable"
         when_text = checked.text_of(rule.when.span) if rule.when else ""
@@ -379,6 +385,12 @@ def _finding(
     else:
         if met:
             explanation = cr.render("met", ctx) or f"Met: {rule.title}."
+            if late:
+                assert met_on is not None and checked.due is not None
+                explanation = (
+                    f"{explanation.rstrip('. ')}. Met late, on {in_words(met_on)}, after its "
+                    f"due date of {in_words(checked.due)}."
+                )
         else:
             explanation = cr.render("explain", ctx) or ""
             missing = [k for k, v in (ctx.record or {}).items() if v is None]
@@ -408,6 +420,8 @@ def _finding(
         ruleset=checked.ruleset,
         decisions=rule.decisions,
         would_pass=met if status == "not_yet_due" else None,
+        met_on=met_on,
+        late=late,
     )
 
 

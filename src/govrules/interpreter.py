@@ -24,6 +24,8 @@ from typing import Any
 from . import ast
 from .checker import CheckedRule
 from .checker import Program
+from .dates import Duration
+from .dates import shift
 
 Fn = Callable[["Ctx"], Any]
 
@@ -32,11 +34,14 @@ _NORMALISED: dict[str, str] = {}
 
 
 def norm(value: Any) -> Any:
-    """The comparison key of a value: texts case-folded with whitespace collapsed.
+    """The comparison key of a value: texts case-folded with whitespace collapsed and ``&``
+    read as ``and``.
 
     Examples:
         >>> norm("  Northshire   County Council ")
         'northshire county council'
+        >>> norm("Health & Wellbeing Board") == norm("health and wellbeing board")
+        True
         >>> norm(3)
         3
     """
@@ -44,7 +49,7 @@ def norm(value: Any) -> Any:
         return value
     key = _NORMALISED.get(value)
     if key is None:
-        key = " ".join(value.split()).casefold()
+        key = " ".join(value.replace("&", " and ").split()).casefold()
         if len(_NORMALISED) < 100_000:  # names recur across declarations; bound the memory
             _NORMALISED[value] = key
     return key
@@ -356,6 +361,25 @@ def _param_value(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
+def _calendar(op: str, a: Any, b: Any) -> Any:
+    """Date arithmetic (``date ± duration``, ``date - date`` in days); ``None`` off the
+    calendar or for operands the checker would not have let through."""
+    try:
+        if type(a) is dt.date:
+            if type(b) is Duration:
+                return shift(a, b if op == "+" else b.negated())
+            if type(b) is dt.date and op == "-":
+                return (a - b).days
+        elif type(a) is Duration and type(b) is dt.date and op == "+":
+            return shift(b, a)
+    except OverflowError:
+        return None
+    return None
+
+
+_DATED = (dt.date, Duration)
+
+
 def _binary(op: str, left: Fn, right: Fn) -> Fn:
     if op == "+":
 
@@ -365,6 +389,8 @@ def _binary(op: str, left: Fn, right: Fn) -> Fn:
                 return a + (b if type(b) is list else [] if b is None else [b])
             if a is None or b is None:
                 return None
+            if isinstance(a, _DATED) or isinstance(b, _DATED):
+                return _calendar("+", a, b)
             return a + b
 
         return add
@@ -372,7 +398,11 @@ def _binary(op: str, left: Fn, right: Fn) -> Fn:
 
         def sub(ctx: Ctx) -> Any:
             a, b = left(ctx), right(ctx)
-            return None if a is None or b is None else a - b
+            if a is None or b is None:
+                return None
+            if isinstance(a, _DATED) or isinstance(b, _DATED):
+                return _calendar("-", a, b)
+            return a - b
 
         return sub
     if op == "*":
@@ -502,7 +532,27 @@ def _or(fs: list[Fn]) -> Fn:
     return or_
 
 
+def financial_year(date: dt.date) -> str:
+    """The label of the financial year (1 April to 31 March) that holds a date.
+
+    Examples:
+        >>> financial_year(dt.date(2024, 3, 31)), financial_year(dt.date(2024, 4, 1))
+        ('2023/24', '2024/25')
+        >>> financial_year(dt.date(1999, 12, 31))
+        '1999/00'
+    """
+    start = date.year if date.month >= 4 else date.year - 1
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
 def _call(func: str, arg: Fn) -> Fn:
+    if func == "financial_year":
+
+        def fy(ctx: Ctx) -> Any:
+            v = arg(ctx)
+            return financial_year(v) if type(v) is dt.date else None
+
+        return fy
     if func == "count":
 
         def count(ctx: Ctx) -> Any:
@@ -514,14 +564,15 @@ def _call(func: str, arg: Fn) -> Fn:
 
         def sum_(ctx: Ctx) -> Any:
             v = arg(ctx)
-            return None if v is None else sum(v)
+            return None if v is None or None in v else sum(v)
 
         return sum_
     pick = min if func == "min" else max
 
     def extreme(ctx: Ctx) -> Any:
+        # A listed value that is missing ([a, b] with b not declared) makes the answer unknown.
         v = arg(ctx)
-        return pick(v) if v else None
+        return pick(v) if v and None not in v else None
 
     return extreme
 
@@ -529,7 +580,7 @@ def _call(func: str, arg: Fn) -> Fn:
 class CompiledRule:
     """One rule's closures: lets, condition, requirement and explanation templates."""
 
-    __slots__ = ("checked", "lets", "when", "require", "templates")
+    __slots__ = ("checked", "lets", "when", "require", "met_on", "templates")
 
     lets: dict[str, Fn]
 
@@ -546,6 +597,7 @@ class CompiledRule:
         self.when = compiler.expr(rule.when, scope, frozenset()) if rule.when else None
         assert rule.require is not None  # the checker guarantees it
         self.require = compiler.expr(rule.require, scope, frozenset())
+        self.met_on = compiler.expr(rule.met_on, scope, frozenset()) if rule.met_on else None
         self.templates: dict[str, tuple[str | Fn, ...]] = {}
         for key, tmpl in (
             ("explain", rule.explain),
@@ -566,6 +618,21 @@ class CompiledRule:
         if self.when is not None and self.when(ctx) is False:
             return False, False
         return True, self.require(ctx)
+
+    def met_date(self, ctx: Ctx) -> dt.date | None:
+        """The date the rule says its criterion was met (``met on``), if it says one.
+
+        Only a date on or before the evaluation date counts: a criterion met on the evaluation
+        date cannot have been met after it.
+        """
+        if self.met_on is None:
+            return None
+        saved, ctx.record = ctx.record, None
+        try:
+            value = self.met_on(ctx)
+        finally:
+            ctx.record = saved
+        return value if type(value) is dt.date and value <= ctx.as_of else None
 
     def render(self, key: str, ctx: Ctx) -> str | None:
         """Fill a template (``explain``, ``met``, ``na`` or ``remedy``) from the facts."""
@@ -601,6 +668,8 @@ def show(value: Any) -> str:
         return "yes" if value else "no"
     if kind is dt.date:
         return value.isoformat()  # type: ignore[no-any-return]
+    if kind is Duration:
+        return str(value)
     if kind is float:
         text = f"{value:.4f}".rstrip("0").rstrip(".")
         return text if text != "-0" else "0"

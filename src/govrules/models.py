@@ -522,7 +522,9 @@ class ExpansionPlan(BaseModel):
     model_config = _CONFIG
 
     published_on: Date = Field(description="Date the plan was published.")
-    target_year: Count = Field(description="Year by which the plan is to be delivered.")
+    target_year: StrictInt = Field(
+        ge=2000, le=2100, description="Year by which the plan is to be delivered (2000 to 2100)."
+    )
 
 
 class Finance(BaseModel):

@@ -16,6 +16,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
+from .dates import in_words
 from .report import Finding
 from .report import Report
 from .report import jsonable
@@ -105,6 +106,13 @@ def to_text(reports: Sequence[Report], *, color: bool, width: int | None = None)
     return buf.getvalue()
 
 
+def late_words(f: Finding) -> str:
+    """``Met late, on 1 May 2023, after its due date of 1 April 2023`` ('' if not late)."""
+    if not f.late or f.met_on is None or f.due is None:
+        return ""
+    return f"Met late, on {in_words(f.met_on)}, after its due date of {in_words(f.due)}"
+
+
 def _counts(findings: Sequence[Finding], severity: str) -> str:
     """``12 pass, 0 fail, 3 not yet due, 6 not applicable`` for one severity ('' if none)."""
     chosen = [f.status for f in findings if f.severity == severity]
@@ -125,6 +133,8 @@ def _finding_text(console: Console, f: Finding) -> None:
     head.append(f"  [{f.severity}", style="dim")
     head.append(f", due {f.due.isoformat()}]" if f.due else "]", style="dim")
     console.print(head)
+    if f.late:
+        console.print(Text(f"{' ' * 12}{late_words(f)}", style="yellow"))
     if f.status in ("fail", "not_yet_due"):
         indent = " " * 12
         console.print(Text(f"{indent}Why: {f.explanation}"))
@@ -148,7 +158,7 @@ th,td{text-align:left;vertical-align:top;border-bottom:1px solid #ddd;padding:.4
 .badge{font-size:.8rem;font-weight:700;padding:.1rem .4rem;border-radius:.25rem;white-space:nowrap}
 .pass{background:#e3f4e6;color:#0b5b1d}.fail{background:#fbe4e4;color:#8a1010}
 .not_yet_due{background:#fff4d6;color:#6b4e00}.not_applicable{background:#eee;color:#555}
-.small{color:#555;font-size:.85rem}.rid{white-space:nowrap}h2{font-size:1.15rem;margin-top:1.6rem}code{font-size:.85rem}
+.late{background:#fff4d6;color:#6b4e00}.small{color:#555;font-size:.85rem}.rid{white-space:nowrap}h2{font-size:1.15rem;margin-top:1.6rem}code{font-size:.85rem}
 """
 
 
@@ -201,10 +211,11 @@ def _finding_row(f: Finding) -> str:
         detail.append(f"<div class='small'>Facts: <code>{e(_facts_line(f.facts))}</code></div>")
     detail.append(f"<div class='small'>Source: {e(f.citation)}</div>")
     due = f"due {f.due.isoformat()}" if f.due else "no due date"
+    late = " <span class='badge late'>met late</span>" if f.late else ""
     return (
         f"<tr id='{e(f.rule)}'><td><strong class='rid'>{e(f.rule)}</strong><div class='small'>"
         f"{e(f.severity)} · {due}</div></td><td><span class='badge {f.status}'>"
-        f"{label}</span></td><td>{''.join(detail)}</td></tr>"
+        f"{label}</span>{late}</td><td>{''.join(detail)}</td></tr>"
     )
 
 
@@ -230,6 +241,11 @@ def to_junit(reports: Sequence[Report]) -> str:
                 classname=f"{report.place}.{f.ruleset}",
                 name=f"{f.rule} {f.title}",
             )
+            if f.late:
+                props = ET.SubElement(case, "properties")
+                ET.SubElement(props, "property", name="late", value="true")
+                ET.SubElement(props, "property", name="met_on", value=str(f.met_on))
+                ET.SubElement(case, "system-out").text = late_words(f)
             if f.status == "fail":
                 fail = ET.SubElement(case, "failure", message=f.explanation, type=f"{f.severity}")
                 fail.text = f"{f.explanation}\nFix: {f.remedy or ''}\nSource: {f.citation}"

@@ -15,6 +15,7 @@ from typing import Literal
 
 Status = Literal["pass", "fail", "not_yet_due", "not_applicable"]
 STATUSES: tuple[Status, ...] = ("pass", "fail", "not_yet_due", "not_applicable")
+SEVERITIES: tuple[str, ...] = ("must", "should")
 REPORT_FORMAT = "govrules/report/v1"
 
 
@@ -68,6 +69,8 @@ class Finding:
     ruleset: str
     decisions: tuple[str, ...] = ()
     would_pass: bool | None = None
+    met_on: dt.date | None = None
+    late: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """The finding in the report's JSON shape."""
@@ -81,6 +84,8 @@ class Finding:
             "explanation": self.explanation,
             "facts": {k: jsonable(v) for k, v in self.facts.items()},
             "remedy": self.remedy,
+            "met_on": self.met_on.isoformat() if self.met_on else None,
+            "late": self.late,
             "ruleset": self.ruleset,
             "decisions": list(self.decisions),
         }
@@ -114,6 +119,16 @@ class Report:
             counts[f.status] += 1
         return counts
 
+    @property
+    def by_severity(self) -> dict[str, dict[str, int]]:
+        """The counts of :attr:`summary` for each severity tier, both tiers always present."""
+        counts: dict[str, dict[str, int]] = {
+            sev: dict.fromkeys(STATUSES, 0) for sev in SEVERITIES
+        }
+        for f in self.findings:
+            counts.setdefault(f.severity, dict.fromkeys(STATUSES, 0))[f.status] += 1
+        return counts
+
     def to_json(self) -> dict[str, Any]:
         """The ``govrules/report/v1`` document."""
         return {
@@ -124,5 +139,6 @@ class Report:
             "engine": self.engine,
             "compliant": self.compliant,
             "summary": self.summary,
+            "by_severity": self.by_severity,
             "findings": [f.to_json() for f in self.findings],
         }

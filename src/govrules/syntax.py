@@ -29,6 +29,8 @@ from lark.exceptions import VisitError
 from lark.tree import Meta
 
 from . import ast
+from .dates import MAX_AMOUNT as MAX_DURATION
+from .dates import Duration
 from .errors import Diagnostic
 from .errors import RuleSyntaxError
 from .errors import make_diagnostic
@@ -75,6 +77,7 @@ _TERMINAL_WORDS = {
     "STRING": 'a "quoted string"',
     "NUMBER": "a number",
     "DATE": "a date (YYYY-MM-DD)",
+    "DURATION": "a duration such as 15 months",
     "LBRACE": "'{'",
     "RBRACE": "'}'",
     "LPAR": "'('",
@@ -102,6 +105,7 @@ _CLAUSE_WORDS = (
     "applies",
     "let",
     "require",
+    "met on",
     "cite",
     "explain",
     "remedy",
@@ -554,6 +558,9 @@ class _Builder(Transformer_NonRecursive):  # type: ignore[type-arg]
     def t_date(self, _: list[Any]) -> str:
         return "date"
 
+    def t_duration(self, _: list[Any]) -> str:
+        return "duration"
+
     def t_number(self, _: list[Any]) -> str:
         return "number"
 
@@ -609,6 +616,7 @@ class _Builder(Transformer_NonRecursive):  # type: ignore[type-arg]
             when=clauses.get("applies when"),
             lets=tuple(lets),
             require=clauses.get("require"),
+            met_on=clauses.get("met on"),
             citation=clauses.get("cite"),
             explain=clauses.get("explain"),
             explain_met=clauses.get("explain met"),
@@ -655,6 +663,10 @@ class _Builder(Transformer_NonRecursive):  # type: ignore[type-arg]
         return ("require", c[0], _span(meta))
 
     @v_args(meta=True)
+    def met_on_clause(self, meta: Meta, c: list[Any]) -> tuple[str, Any, Span]:
+        return ("met on", c[0], _span(meta))
+
+    @v_args(meta=True)
     def cite_clause(self, meta: Meta, c: list[Any]) -> tuple[str, Any, Span]:
         return ("cite", c[0], _span(meta))
 
@@ -692,6 +704,18 @@ class _Builder(Transformer_NonRecursive):  # type: ignore[type-arg]
         text = str(c[0])
         value: int | float = float(text) if "." in text else int(text)
         return ast.Literal(value, _tok_span(c[0]))
+
+    def duration(self, c: list[Token]) -> ast.Literal:
+        tok = c[0]
+        value = Duration.parse("".join(str(tok).split()))
+        if value.amount > MAX_DURATION:
+            self._error(
+                _tok_span(tok),
+                "number_too_large",
+                f"{tok} is longer than this language allows",
+                hint=f"a duration states at most {MAX_DURATION} of its unit",
+            )
+        return ast.Literal(value, _tok_span(tok))
 
     def string(self, c: list[Token]) -> ast.Literal:
         return ast.Literal(self._unquote(c[0]), _tok_span(c[0]))
@@ -761,6 +785,7 @@ class _Builder(Transformer_NonRecursive):  # type: ignore[type-arg]
     sum_call = _call_method("sum")
     min_call = _call_method("min")
     max_call = _call_method("max")
+    financial_year_call = _call_method("financial_year")
 
     @v_args(meta=True)
     def negate(self, meta: Meta, c: list[Any]) -> ast.Expr:

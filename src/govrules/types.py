@@ -18,7 +18,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-Kind = Literal["number", "string", "bool", "date", "list", "object", "any"]
+Kind = Literal["number", "string", "bool", "date", "duration", "list", "object", "any"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +45,7 @@ class Type:
             "string": "a text",
             "bool": "true or false",
             "date": "a date",
+            "duration": "a duration",
         }[self.kind]
 
     def fields(self) -> dict[str, Type]:
@@ -75,6 +76,7 @@ NUMBER = Type("number")
 STRING = Type("string")
 BOOL = Type("bool")
 DATE = Type("date")
+DURATION = Type("duration")
 ANY = Type("any")
 
 

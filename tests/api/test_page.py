@@ -94,6 +94,14 @@ def test_pasting_the_compliant_example(page: Any) -> None:
     assert sap1.locator(".badge").inner_text().lower() == "pass"
     assert sap1.locator(".citation").inner_text().strip()
     assert "northshire" in page.title().lower() or "Northshire" in page.title()
+    # The expansion plan was published after its due date: met, but late, said in words.
+    pool4 = page.locator("#finding-POOL-4")
+    assert pool4.get_attribute("data-status") == "pass"
+    assert "met late" in pool4.locator(".badge.status-late").inner_text().lower()
+    assert "2023-05-01" in pool4.locator(".met-on").inner_text()
+    assert "Met late, on 1 May 2023, after its due date of 1 April 2023" in pool4.locator(
+        ".explanation"
+    ).inner_text()
 
 
 def test_uploading_the_failing_example(page: Any) -> None:

@@ -284,6 +284,17 @@ def one_report(case: Case, end: str, sent: str) -> None:
     ]
 
 
+@given(
+    parsers.parse(
+        "the place also reported on the shared outcomes for the period to {end} on {sent}"
+    )
+)
+def another_report(case: Case, end: str, sent: str) -> None:
+    case.doc["shared_outcomes"]["reports"].append(
+        {"period_end": _date(end).isoformat(), "submitted_on": _date(sent).isoformat()}
+    )
+
+
 # ------------------------------------------------- Given: pooled and aligned budgets (POOL-*)
 
 INSTRUMENTS = {
@@ -325,6 +336,11 @@ def line_pooled(case: Case, line: str, instrument: str) -> None:
 @given(parsers.parse('the "{line}" budget line is aligned'))
 def line_aligned(case: Case, line: str) -> None:
     _budget_line(case, line)["kind"] = "aligned"
+
+
+@given(parsers.parse('the "{line}" budget line holds {amount}'))
+def line_amount(case: Case, line: str, amount: str) -> None:
+    _budget_line(case, line)["amount"] = _money(amount)
 
 
 @given(parsers.parse('contributions to the "{line}" budget line were agreed by {parties}'))
@@ -722,6 +738,27 @@ def not_yet_due_would(case: Case, rule_id: str, neg: str | None) -> None:
     assert f.would_pass is (not neg), f"criterion {rule_id}: {f.explanation}"
 
 
+@then(
+    parsers.re(
+        r"criterion (?P<rule_id>[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+) was met late, on (?P<date>.+)$"
+    )
+)
+def met_late(case: Case, rule_id: str, date: str) -> None:
+    f = case.finding(rule_id)
+    assert f.status in ("pass", "not_yet_due") and f.late, (
+        f"criterion {rule_id} is {f.status}, late: {f.late}, met on {f.met_on}: {f.explanation}"
+    )
+    assert f.met_on == _date(date), f"criterion {rule_id} was met on {f.met_on}: {f.explanation}"
+
+
+@then(parsers.re(r"criterion (?P<rule_id>[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+) was met on time$"))
+def met_on_time(case: Case, rule_id: str) -> None:
+    f = case.finding(rule_id)
+    assert f.status in ("pass", "not_yet_due") and not f.late, (
+        f"criterion {rule_id} is {f.status}, late: {f.late}, met on {f.met_on}: {f.explanation}"
+    )
+
+
 @then(parsers.parse('the explanation names "{text}"'))
 def explanation_names(case: Case, text: str) -> None:
     assert case.last_rule, "name a criterion in an earlier 'Then' step"
@@ -778,12 +815,15 @@ KNOWN_STEPS = [
     "Given no report against the shared outcomes has been submitted",
     "Given the place reported on the shared outcomes for the period to 30 June 2023 "
     "on 21 July 2023",
+    "Given the place also reported on the shared outcomes for the period to 31 March 2024 "
+    "on 30 April 2024",
     # pooled and aligned budgets
     "Given no budget line underpins a shared outcome",
     "Given the expansion plan was published on 1 November 2023",
     "Given the expansion plan reaches its full scope in 2027",
     'Given the "Better Care Fund" budget line is pooled under another instrument',
     'Given the "Better Care Fund" budget line is aligned',
+    'Given the "Better Care Fund" budget line holds £0',
     'Given contributions to the "Better Care Fund" budget line were agreed by the ICB',
     "Given in 2023/24 the place pooled £20m and aligned £55m of £640m spent at place",
     # digital
@@ -830,6 +870,8 @@ KNOWN_STEPS = [
     # the verdict
     "Then criterion SAP-2 is not met",
     "Then criterion DIG-1 is not yet due and would not be met today",
+    "Then criterion DIG-3 was met late, on 15 January 2026",
+    "Then criterion SAP-1 was met on time",
     'Then the explanation names "Northshire County Council"',
     'Then the remedy names "Northshire County Council"',
     "Then the place is not compliant",

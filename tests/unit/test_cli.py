@@ -105,6 +105,7 @@ def test_json_for_several_declarations_is_an_array_in_argument_order(
         "engine",
         "compliant",
         "summary",
+        "by_severity",
         "findings",
     ]
     assert docs[0]["declaration"]["source"] == str(files["bad"])

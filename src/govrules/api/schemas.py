@@ -174,6 +174,14 @@ class Summary(BaseModel):
     not_applicable: int
 
 
+class BySeverity(BaseModel):
+    """The counts of ``summary`` for each tier: only ``must`` decides compliance."""
+
+    model_config = ConfigDict(extra="forbid")
+    must: Summary
+    should: Summary
+
+
 class FindingOut(BaseModel):
     """The verdict of one rule."""
 
@@ -187,6 +195,11 @@ class FindingOut(BaseModel):
     explanation: str
     facts: dict[str, Any] = Field(description="Each fact read, by path, with its value.")
     remedy: str | None
+    met_on: str | None = Field(
+        description="The date the criterion was met, where the rule and the declaration "
+        "state it; null when unknown or not met."
+    )
+    late: bool = Field(description="True only when met_on is after the due date.")
     ruleset: str
     decisions: list[str]
     would_pass: bool | None = Field(
@@ -205,6 +218,7 @@ class ReportOut(BaseModel):
     engine: str
     compliant: bool
     summary: Summary
+    by_severity: BySeverity
     findings: list[FindingOut]
 
 
