@@ -203,16 +203,27 @@ _SUBMIT_BODY: dict[str, Any] = {
         },
     }
 }
-_AUTH: dict[int | str, dict[str, Any]] = {
+_UNAUTHORISED: dict[int | str, dict[str, Any]] = {
     401: _example(
         {"code": "unauthorized", "message": "this register needs a bearer token", "errors": []},
         "No token, or not a valid one (once any token exists).",
-    ),
+    )
+}
+# Lists need only a reader's token (every token is one) and show a system-limited token its own
+# system's entries; the other routes can also refuse a token.
+_AUTH: dict[int | str, dict[str, Any]] = {
+    **_UNAUTHORISED,
     403: _example(
-        {"code": "forbidden", "message": "the token 'board' is a reader token", "errors": []},
+        {"code": "forbidden", "message": "the token 'board' has the role reader", "errors": []},
         "The token lacks the role, or is limited to another system.",
     ),
 }
+
+
+# Bearer tokens are needed once any token exists; before that the register is open. OpenAPI
+# says so with an empty alternative: FastAPI appends it to the bearer requirement it derives
+# from the dependency, giving "a bearer token, or nothing".
+_SECURITY: dict[str, Any] = {"security": [{}]}
 
 
 def _not_found_doc(what: str) -> dict[int | str, dict[str, Any]]:
@@ -243,7 +254,7 @@ def _not_found_doc(what: str) -> dict[int | str, dict[str, Any]]:
         **_AUTH,
         **errors(400, 404, 408, 413, 415, 422),
     },
-    openapi_extra=_SUBMIT_BODY,
+    openapi_extra={**_SUBMIT_BODY, **_SECURITY},
     summary="Store and assess a place's declaration",
 )
 async def submit_declaration(
@@ -313,8 +324,9 @@ async def submit_declaration(
 
 @router.get(
     "/places",
-    responses={200: _example([_ENTRY], "Each place's latest verdict."), **_AUTH},
+    responses={200: _example([_ENTRY], "Each place's latest verdict."), **_UNAUTHORISED},
     summary="List the places",
+    openapi_extra=_SECURITY,
 )
 def list_places(who: Reader, register: RegisterDep) -> list[dict[str, Any]]:
     """Every place in the register (a system-limited token: its system's places) with its
@@ -331,8 +343,10 @@ def list_places(who: Reader, register: RegisterDep) -> list[dict[str, Any]]:
         ),
         **_AUTH,
         **_not_found_doc("place"),
+        **errors(422),
     },
     summary="A place's latest verdict and history",
+    openapi_extra=_SECURITY,
 )
 def get_place(place: PlaceId, who: Reader, register: RegisterDep) -> dict[str, Any]:
     """The latest entry of the place plus its history: each assessment with its version,
@@ -350,8 +364,10 @@ def get_place(place: PlaceId, who: Reader, register: RegisterDep) -> dict[str, A
         200: {"description": "The govrules/report/v1 report of the latest assessment."},
         **_AUTH,
         **_not_found_doc("place"),
+        **errors(422),
     },
     summary="A place's latest report",
+    openapi_extra=_SECURITY,
 )
 def get_place_report(place: PlaceId, who: Reader, register: RegisterDep) -> dict[str, Any]:
     """The full report of the place's latest assessment."""
@@ -379,9 +395,10 @@ def get_place_report(place: PlaceId, who: Reader, register: RegisterDep) -> dict
             ],
             "Every system with a place in the register.",
         ),
-        **_AUTH,
+        **_UNAUTHORISED,
     },
     summary="List the systems",
+    openapi_extra=_SECURITY,
 )
 def list_systems(who: Reader, register: RegisterDep) -> list[dict[str, Any]]:
     """Systems (identified by the slug of `system.name`) and their places."""
@@ -429,8 +446,10 @@ def _rules(service: Service, matrix: dict[str, dict[str, str]]) -> list[dict[str
         ),
         **_AUTH,
         **_not_found_doc("system"),
+        **errors(422),
     },
     summary="A system: verdicts, matrix and system-level checks",
+    openapi_extra=_SECURITY,
 )
 def get_system(
     system: SystemId, who: Reader, register: RegisterDep, service: ServiceDep
@@ -459,10 +478,11 @@ def get_system(
             [{"place": "northshire", "rule": "DIG-1", "due": "2024-12-31", "would_pass": True}],
             "The criteria coming due, soonest first.",
         ),
-        **_AUTH,
+        **_UNAUTHORISED,
         **errors(422),
     },
     summary="The criteria coming due",
+    openapi_extra=_SECURITY,
 )
 def get_calendar(
     who: Reader,
@@ -527,7 +547,8 @@ class ReassessmentRequest(BaseModel):
                     "example": {"rulesets": ["national-2022"]},
                 }
             },
-        }
+        },
+        **_SECURITY,
     },
     summary="Re-assess every place",
 )
@@ -559,7 +580,7 @@ async def reassess(
                     [{"path": k, "message": "expected rulesets or as_of"} for k in unknown],
                 )
             value = data.get("rulesets")
-            if value is not None:
+            if "rulesets" in data:
                 if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                     raise ApiError(
                         422,
@@ -568,7 +589,7 @@ async def reassess(
                         [{"path": "rulesets", "message": "expected a list of names"}],
                     )
                 names = value
-            if data.get("as_of") is not None:
+            if "as_of" in data:
                 if not isinstance(data["as_of"], str):
                     raise ApiError(
                         422,
@@ -603,8 +624,10 @@ async def reassess(
             "The audit log, newest first.",
         ),
         **_AUTH,
+        **errors(422),
     },
     summary="The audit log",
+    openapi_extra=_SECURITY,
 )
 def get_audit(
     who: Admin,
