@@ -177,6 +177,7 @@ def test_a_place_history(browser: Any, site: dict[str, str]) -> None:
     assert rows.nth(0).locator('.change[data-rule="SAP-4"]').inner_text() == "SAP-4: pass → fail"
     assert changes.count() >= 1
     assert "first assessment" in rows.nth(1).inner_text()
+    assert "good-practice (should) criteria fail" in tab.locator("#advisory").inner_text()
     assert tab.locator('#failing .finding[data-rule="SAP-4"]').get_attribute("data-severity") == (
         "must"
     )
