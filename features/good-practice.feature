@@ -22,7 +22,7 @@ Feature: Good practice in place governance, outcomes, finance and digital
       | DEC-2     | contentious issues and the place/system split are written down            |
       | RISK-2    | a formal risk-share agreement covers the shared budgets                   |
       | RISK-3    | written protocols for risk and decisions                                  |
-      | RISK-4    | the plans address the five recurring risks of integration                 |
+      | RISK-4    | the plans address the five common risks of integration                 |
       | DISP-3    | a written protocol for disagreements                                      |
       | HWB-1     | the arrangement builds on the health and wellbeing board                  |
       | HWB-2     | the footprint matches a health and wellbeing board                        |
@@ -106,7 +106,7 @@ Feature: Good practice in place governance, outcomes, finance and digital
       | disagreement resolution mechanism  | DISP-3    |
 
   @RISK-4
-  Scenario: The plans leave out one of the five recurring risks of integration
+  Scenario: The plans leave out one of the five common risks of integration
     Given the plans do not address the risk of integration fatigue
     When its arrangements are assessed on 30 September 2023
     Then criterion RISK-4 is not met

@@ -23,6 +23,7 @@ from . import ast
 from . import ir
 from .checker import CheckedRule
 from .checker import Program
+from .errors import EvaluationError
 from .interpreter import Compiler
 from .interpreter import Ctx
 from .interpreter import Fn
@@ -55,6 +56,33 @@ def fact_value(value: Any) -> ir.AtomValue:
     if isinstance(value, bool | int | float):
         return value
     raise TypeError(f"not a scalar: {value!r}")
+
+
+#: Largest magnitude a number may have for an engine to compare it exactly as Python does.
+EXACT_LIMIT = 2**53
+
+
+def engine_safe(value: ir.AtomValue) -> bool:
+    """Whether an engine reads ``value`` and compares it exactly as Python does.
+
+    Measured on durable_rules 2.0.28: integers beyond 2**53 are compared as doubles (so
+    2**63 - 1 "equals" 2**63), and a float whose shortest form has an exponent but no decimal
+    point (1e+16, 1e-05, 5e-324) crashes the process when it is asserted in a fact, or is
+    refused in a rule. Floats from 1e-4 to 2**53 are written without an exponent. Texts reach an
+    engine only after validation, which refuses lone surrogates.
+
+    Examples:
+        >>> engine_safe(2**53), engine_safe(2**53 + 1), engine_safe(1e16), engine_safe(0.25)
+        (True, False, False, True)
+        >>> engine_safe(1e-5), engine_safe(float("nan")), engine_safe("text"), engine_safe(False)
+        (False, False, True, True)
+    """
+    kind = value.__class__
+    if kind is int:
+        return -EXACT_LIMIT <= value <= EXACT_LIMIT  # type: ignore[operator]
+    if kind is float:
+        return value == 0.0 or 1e-4 <= abs(value) < EXACT_LIMIT  # type: ignore[arg-type]
+    return kind is str or kind is bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +186,10 @@ class _RuleLowering:
             return _Forms(yes, no, no, yes)
         if isinstance(e, ast.Compare) and e.op in _NEGATE:
             return self.comparison(e)
+        return self.condition(e)
+
+    def condition(self, e: ast.Expr) -> _Forms:
+        """The forms of a condition Python evaluates whole: an atom of 1, 0 or -1."""
         name = self.atom(e, "cond")
         return _Forms(
             ir.Cmp(name, "==", 1),
@@ -170,6 +202,11 @@ class _RuleLowering:
         op: ir.CmpOp = e.op  # type: ignore[assignment]
         lconst, lval = self.constant(e.left)
         rconst, rval = self.constant(e.right)
+        if (lconst and not engine_safe(fact_value(lval))) or (
+            rconst and not engine_safe(fact_value(rval))
+        ):
+            # A literal the engine cannot read exactly: Python decides this comparison.
+            return self.condition(e)
         if lconst and rconst:
             fn = self.closures.expr(e, self.let_names, frozenset())
             v = fn(Ctx({}, dt.date.today(), {}))
@@ -213,8 +250,16 @@ class LoweredRule:
     atoms: tuple[Atom, ...]
 
     def input_fact(self, ctx: Ctx) -> dict[str, ir.AtomValue]:
-        """Compute the rule's input fact (``ctx.lets`` must already hold its lets)."""
-        fact: dict[str, ir.AtomValue] = {"kind": "input", "rule": self.plan.rule_id}
+        """Compute the rule's input fact (``ctx.lets`` must already hold its lets, and
+        ``ctx.outcomes`` the rule's own outcome on the Python side).
+
+        A guarded rule's fact says whether every value is :func:`engine_safe`. If one is not,
+        no value is sent (each reads 0) and the fact carries Python's verdict instead, which
+        the engine then concludes from (see :class:`~govrules.ir.RulePlan`).
+        """
+        rule_id = self.plan.rule_id
+        fact: dict[str, ir.AtomValue] = {"kind": "input", "rule": rule_id}
+        safe = True
         for atom in self.atoms:
             v = atom.fn(ctx)
             if atom.kind == "cond":
@@ -222,7 +267,19 @@ class LoweredRule:
                 continue
             present = v is not None and not isinstance(v, list | dict)
             fact["p" + atom.name[1:]] = present
-            fact[atom.name] = fact_value(v) if present else 0
+            value = fact[atom.name] = fact_value(v) if present else 0
+            if not engine_safe(value):
+                safe = False
+        if self.plan.guarded:
+            fact[ir.SAFE_FIELD] = int(safe)
+            fact[ir.VERDICT_FIELD] = -1
+            if not safe:
+                for atom in self.atoms:
+                    if atom.kind == "scalar":
+                        fact[atom.name] = 0
+                fact[ir.VERDICT_FIELD] = ir.verdict_code(ctx.outcomes[rule_id])
+        elif not safe:  # pragma: no cover - every rule with a value atom is guarded
+            raise EvaluationError(f"rule {rule_id}: a value the engine cannot compare exactly")
         return fact
 
 
@@ -247,6 +304,7 @@ def lower(
             met=req.t,
             unmet=req.nt,
             depends_on=checked.depends_on,
+            guarded=any(a.kind == "scalar" for a in lw.atoms),
         )
         plans.append(plan)
         lowered[rule.id] = LoweredRule(plan, tuple(lw.atoms))

@@ -178,24 +178,29 @@ class _FormatEngine:
         self._durable: Any = None
         self._lock = threading.Lock()
 
-    def durable(self) -> list[Any]:
-        """The durable_rules engines of this format, built once."""
+    def durable(self) -> list[tuple[ir.EnginePlan, frozenset[str]]]:
+        """The durable_rules rulesets of this format (registered with the worker once)."""
         with self._lock:
             if self._durable is None:
-                self._durable = _durable_engines(self.plan)
+                from .backends import durable_process
+
+                parts = _durable_parts(self.plan)
+                durable_process.shared().register([plan for plan, _ in parts])
+                self._durable = parts
             return list(self._durable)
 
     def durable_outcomes(self, facts: list[dict[str, ir.AtomValue]]) -> dict[str, ir.Outcome]:
-        """Run every durable ruleset of this format on its rules' input facts."""
-        outcomes: dict[str, ir.Outcome] = {}
-        for engine, ids in self.durable():
-            part = [f for f in facts if f["rule"] in ids]
-            if part:
-                outcomes.update(engine.evaluate(part))
-        return outcomes
+        """Run every durable ruleset of this format on its rules' input facts, in the
+        durable_rules worker process (a crash there is an EvaluationError here)."""
+        from .backends import durable_process
+
+        batch = [
+            (plan.name, [f for f in facts if f["rule"] in ids]) for plan, ids in self.durable()
+        ]
+        return durable_process.shared().evaluate(batch)
 
 
-def _durable_engines(plan: ir.EnginePlan) -> list[tuple[Any, frozenset[str]]]:
+def _durable_parts(plan: ir.EnginePlan) -> list[tuple[ir.EnginePlan, frozenset[str]]]:
     """One or more durable rulesets for a plan.
 
     durable_rules fails beyond about 512 rules in one ruleset, so a large plan is split into
@@ -232,13 +237,12 @@ def _durable_engines(plan: ir.EnginePlan) -> list[tuple[Any, frozenset[str]]]:
         bins[-1].extend(members)
         used += size
     order = {r.rule_id: i for i, r in enumerate(plan.rules)}
-    engines = []
+    parts = []
     for n, members in enumerate(bins):
         members.sort(key=lambda r: order[r.rule_id])
         name = plan.name if len(bins) == 1 else f"{plan.name}_{n}"
-        part = ir.EnginePlan(name, tuple(members))
-        engines.append((durable.DurableEngine(part), frozenset(r.rule_id for r in members)))
-    return engines
+        parts.append((ir.EnginePlan(name, tuple(members)), frozenset(r.rule_id for r in members)))
+    return parts
 
 
 def _ruleset_json(info: Any) -> dict[str, Any]:

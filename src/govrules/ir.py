@@ -68,9 +68,22 @@ class Const:
 Cond = Cmp | OutcomeLit | AllOf | AnyOf | Const
 
 
+#: In a guarded rule's input fact: 1 when every value was sent exactly, 0 when one could not be.
+SAFE_FIELD = "safe"
+#: In a guarded rule's input fact: Python's outcome when ``safe`` is 0 (see :func:`verdict_code`).
+VERDICT_FIELD = "verdict"
+
+
 @dataclass(frozen=True, slots=True)
 class RulePlan:
-    """The four conditions of one rule, and the rules whose outcomes they read."""
+    """The four conditions of one rule, and the rules whose outcomes they read.
+
+    A *guarded* rule's input fact carries :data:`SAFE_FIELD` and :data:`VERDICT_FIELD`. An
+    engine concludes from the four conditions when ``safe`` is 1; when it is 0 a value of the
+    fact was one the engine cannot compare exactly (a number beyond 2**53, say), no value was
+    sent, and the engine concludes the outcome that ``verdict`` names instead. Forward chaining
+    is unchanged: later rules read the outcome either way.
+    """
 
     rule_id: str
     applicable: Cond
@@ -78,6 +91,7 @@ class RulePlan:
     met: Cond
     unmet: Cond
     depends_on: tuple[str, ...] = ()
+    guarded: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,3 +108,23 @@ class Outcome:
 
     applicable: bool
     met: bool
+
+
+#: The outcome each value of :data:`VERDICT_FIELD` names.
+VERDICTS: dict[int, Outcome] = {
+    0: Outcome(False, False),
+    1: Outcome(True, True),
+    2: Outcome(True, False),
+}
+
+
+def verdict_code(outcome: Outcome) -> int:
+    """The :data:`VERDICT_FIELD` value that names ``outcome``.
+
+    Examples:
+        >>> verdict_code(Outcome(True, False))
+        2
+    """
+    if not outcome.applicable:
+        return 0
+    return 1 if outcome.met else 2

@@ -28,8 +28,38 @@ def test_comparison_becomes_a_guarded_engine_test(
     assert lw.plan.met == ir.AllOf((ir.Cmp("p0", "==", True), ir.Cmp("a0", ">=", 100000)))
     assert lw.plan.unmet == ir.AnyOf((ir.Cmp("p0", "==", False), ir.Cmp("a0", "<", 100000)))
     assert lw.plan.applicable == ir.Const(True)
+    assert lw.plan.guarded
     fact = lw.input_fact(Ctx(spec_example, dt.date(2023, 9, 30), {}))
-    assert fact == {"kind": "input", "rule": "T-1", "p0": True, "a0": 320000}
+    assert fact == {
+        "kind": "input",
+        "rule": "T-1",
+        "p0": True,
+        "a0": 320000,
+        "safe": 1,
+        "verdict": -1,
+    }
+
+
+def test_a_value_an_engine_cannot_compare_exactly_is_not_sent(
+    program_of: Callable[[str], Program], spec_example: dict[str, Any]
+) -> None:
+    # 2**63 and 2**63 - 1 are the same double: the engine must not compare them.
+    scr = spec_example["system"]["digital"]["shared_care_record"]
+    scr["providers_total"], scr["providers_connected"] = 2**63, 2**63 - 1
+    path = "system.digital.shared_care_record"
+    body = rule("T-1", f"{path}.providers_connected == {path}.providers_total")
+    lw = _lowered(program_of(body))["T-1"]
+    outcomes = {"T-1": ir.Outcome(True, False)}
+    fact = lw.input_fact(Ctx(spec_example, dt.date(2023, 9, 30), outcomes))
+    assert (fact["safe"], fact["verdict"], fact["a0"], fact["a1"]) == (0, 2, 0, 0)
+
+
+def test_a_literal_an_engine_cannot_read_is_compared_in_python(
+    program_of: Callable[[str], Program],
+) -> None:
+    lw = _lowered(program_of(rule("T-2", "place.population * 1.0 >= 10000000000000000.0")))
+    assert lw["T-2"].plan.met == ir.Cmp("b0", "==", 1)
+    assert not lw["T-2"].plan.guarded
 
 
 def test_missing_value_has_a_presence_flag_and_a_typed_default(

@@ -20,6 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from ..backends.durable_process import WorkerStopped
 from ..declaration import format_path
 from ..errors import DeclarationError
 from ..errors import DeclarationSyntaxError
@@ -116,6 +117,9 @@ async def _govrules_error(_: Request, exc: Exception) -> JSONResponse:
         return ApiError.from_declaration(exc).response()
     if isinstance(exc, UsageError):
         return ApiError(422, exc.code, str(exc)).response()
+    if isinstance(exc, WorkerStopped):
+        # Says which signal, and that the engine was restarted: no internals.
+        return ApiError(500, exc.code, str(exc)).response()
     if isinstance(exc, EvaluationError):
         log.error("evaluation failed: %s", exc)
         return ApiError(500, exc.code, "the rule engine failed on this declaration").response()

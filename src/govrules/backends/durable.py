@@ -88,6 +88,9 @@ from dataclasses import field
 from typing import Any
 
 from ..errors import EvaluationError
+from ..ir import SAFE_FIELD
+from ..ir import VERDICT_FIELD
+from ..ir import VERDICTS
 from ..ir import AllOf
 from ..ir import AnyOf
 from ..ir import AtomValue
@@ -403,13 +406,26 @@ def _translate_rule(
         ("unmet", AllOf((rule.applicable, rule.unmet)), Outcome(True, False)),
     )
     rules: dict[str, dict[str, Any]] = {}
+    # Anchor by kind, then rule: never a bare absence test, and each rule's tests sit under
+    # their own "rule" node (keeps the distinct paths per node small, error 303).
+    anchor: list[_Json] = [{"kind": "input"}, {"rule": rule.rule_id}]
+    if rule.guarded:
+        fields.update((SAFE_FIELD, VERDICT_FIELD))
     for label, cond, outcome in groups:
         disjuncts = _dnf(_simplify(cond), rule.rule_id, fields, rule_ids)
         action = _make_action(rule.rule_id, outcome, read)
+        if rule.guarded:
+            # A value durable cannot compare exactly was not sent: Python's verdict decides.
+            code = next(c for c, o in VERDICTS.items() if o == outcome)
+            tests_v = [*anchor, {SAFE_FIELD: 0}, {VERDICT_FIELD: code}]
+            rules[f"{rule.rule_id}#{label}#python"] = {
+                "all": [{"i": {"$and": tests_v}}],
+                "run": action,
+            }
         for k, disjunct in enumerate(disjuncts):
-            # Anchor by kind, then rule: never a bare absence test, and each rule's tests sit
-            # under their own "rule" node (keeps the distinct paths per node small, error 303).
-            tests: list[_Json] = [{"kind": "input"}, {"rule": rule.rule_id}]
+            tests: list[_Json] = list(anchor)
+            if rule.guarded:
+                tests.append({SAFE_FIELD: 1})
             for expr in disjunct.inputs:
                 tests.extend(expr["$and"] if set(expr) == {"$and"} else [expr])
             patterns: list[_Json] = [{"i": {"$and": tests}}]

@@ -1,0 +1,126 @@
+"""durable_rules runs in a supervised worker process: a crash or a hang costs one evaluation.
+
+The crash here is real: the guard that keeps numbers durable_rules cannot read away from it
+(``compiler.engine_safe``) is switched off, and a declaration with an amount of 1e16 then makes
+durable_rules 2.0.28 segfault inside its C code, in the worker (the one input fact, 1e+16 to
+durable, matches none of its rules).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import signal
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from fastapi.testclient import TestClient
+
+from govrules import Engine
+from govrules import compiler
+from govrules import load_rulesets
+from govrules.api import Settings
+from govrules.api import create_app
+from govrules.backends import durable_process
+from govrules.errors import EvaluationError
+from govrules.evaluator import durable_available
+from support import ROOT
+
+pytestmark = [
+    pytest.mark.durable,
+    pytest.mark.skipif(not durable_available()[0], reason="durable_rules unavailable"),
+]
+
+RULES = [ROOT / "tests" / "data" / "amount_rule.gr"]
+NORTHSHIRE: dict[str, Any] = json.loads(
+    json.dumps(yaml.safe_load((ROOT / "examples" / "northshire.yaml").read_text()), default=str)
+)
+
+
+def huge_amount() -> dict[str, Any]:
+    doc = copy.deepcopy(NORTHSHIRE)
+    doc["finance"]["budget_lines"][0]["amount"] = 1e16
+    return doc
+
+
+@pytest.fixture
+def engine() -> Engine:
+    return Engine(load_rulesets(RULES), "durable")
+
+
+def test_a_number_durable_cannot_read_never_reaches_it(engine: Engine) -> None:
+    report = engine.evaluate(huge_amount(), "2023-09-30")
+    amt = next(f for f in report.findings if f.rule == "AMT-1")
+    assert amt.status == "pass"  # decided on the Python side, no crash
+
+
+def test_a_crash_in_durable_costs_one_evaluation(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    worker = durable_process.shared()
+    before = worker.restarts
+    monkeypatch.setattr(compiler, "engine_safe", lambda value: True)
+    with pytest.raises(EvaluationError, match=r"crashed \(SIGSEGV\)"):
+        engine.evaluate(huge_amount(), "2023-09-30")
+    monkeypatch.undo()
+    report = engine.evaluate(NORTHSHIRE, "2023-09-30")  # a new worker, the plans registered again
+    assert report.compliant and report.engine == "durable"
+    assert worker.restarts == before + 1
+
+
+def test_a_worker_that_stops_answering_is_killed(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    worker = durable_process.shared()
+    engine.evaluate(NORTHSHIRE, "2023-09-30")
+    pid = worker.pid
+    assert pid is not None
+    monkeypatch.setattr(durable_process, "ANSWER_TIMEOUT", 1.0)
+    os.kill(pid, signal.SIGSTOP)  # as if durable_rules hung
+    with pytest.raises(EvaluationError, match="did not answer in time"):
+        engine.evaluate(NORTHSHIRE, "2023-09-30")
+    monkeypatch.undo()
+    assert engine.evaluate(NORTHSHIRE, "2023-09-30").compliant
+    assert worker.pid not in (None, pid)
+
+
+def test_a_server_survives_a_crashing_evaluation(monkeypatch: pytest.MonkeyPatch) -> None:
+    app = create_app(Settings(rules=tuple(str(p) for p in RULES), engine="durable"))
+    body = {"declaration": huge_amount(), "as_of": "2023-09-30"}
+    with TestClient(app, raise_server_exceptions=False) as client:
+        monkeypatch.setattr(compiler, "engine_safe", lambda value: True)
+        crashed = client.post("/v1/assessments", json=body)
+        monkeypatch.undo()
+        assert crashed.status_code == 500
+        assert crashed.json()["code"] == "evaluation_error"
+        assert "crashed (SIGSEGV)" in crashed.json()["message"]
+        assert client.get("/healthz").status_code == 200
+        again = client.post("/v1/assessments", json=body)
+        assert again.status_code == 200 and again.json()["engine"] == "durable"
+        fine = client.post(
+            "/v1/assessments", json={"declaration": NORTHSHIRE, "as_of": "2023-09-30"}
+        )
+        assert fine.status_code == 200 and fine.json()["compliant"]
+
+
+def test_the_cli_reports_a_crash_with_exit_4(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    declaration = tmp_path / "huge.yaml"
+    declaration.write_text(yaml.safe_dump(huge_amount()))
+    script = (
+        "import sys; from govrules import compiler, cli; "
+        "compiler.engine_safe = lambda value: True; sys.exit(cli.main())"
+    )
+    args = ["check", str(declaration), "--engine", "durable", "--as-of", "2023-09-30"]
+    for path in RULES:
+        args += ["--rules", str(path)]
+    run = subprocess.run(
+        [sys.executable, "-c", script, *args], capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 4, run.stderr
+    assert "crashed (SIGSEGV)" in run.stderr and "Traceback" not in run.stderr
