@@ -68,8 +68,6 @@ def printable_data(value: Any) -> Any:
 
 def printable_report(report: Report) -> Report:
     """The report with every text made :func:`printable` (for text, HTML and JUnit)."""
-    if not _UNPRINTABLE.search(json.dumps(report.to_json(), ensure_ascii=False)):
-        return report
     findings = tuple(
         replace(
             f,
