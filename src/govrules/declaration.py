@@ -713,7 +713,10 @@ _LIST_ITEMS = {
 
 _PATTERNS = {
     SLUG_PATTERN: "a slug of lowercase letters, digits and hyphens (such as 'northshire')",
-    FINANCIAL_YEAR_PATTERN: "a financial year such as '2023/24'",
+    FINANCIAL_YEAR_PATTERN: (
+        "a financial year such as '2023/24', whose second part is the year after the first "
+        "(1900/01 to 2199/00)"
+    ),
     NON_BLANK_PATTERN: "text that is not blank",
 }
 

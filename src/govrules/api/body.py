@@ -157,7 +157,8 @@ def read_assessment(
     """Parse and validate an assessment request (JSON wrapper, or a raw YAML declaration).
 
     ``as_of`` and ``rulesets`` are the query parameters; in JSON they may be given in the body
-    instead, but not in both places. A body value of null is the same as leaving it out.
+    instead (a query parameter wins where both are given). A body value of null is the same as
+    leaving it out.
     """
     fmt = body_kind(content_type)
     data, index = parse(raw, fmt)
@@ -188,21 +189,14 @@ def read_assessment(
                     *_at(index, (key,), key=True),
                 )
             )
-    # null means "not given", as the OpenAPI document says: the default applies.
+    # null means "not given", as the OpenAPI document says: the default applies. A query
+    # parameter wins over the body's value (the URL is what a caller changes last).
     date = as_of
     if data.get("as_of") is not None:
         got = _date(data["as_of"], "as_of", _at(index, ("as_of",)))
         if isinstance(got, InputIssue):
             issues.append(got)
-        elif as_of is not None:
-            issues.append(
-                InputIssue(
-                    "as_of",
-                    "given both in the body and as a query parameter; give it once",
-                    *_at(index, ("as_of",)),
-                )
-            )
-        else:
+        elif as_of is None:
             date = got
     names = rulesets
     if data.get("rulesets") is not None:
@@ -216,15 +210,7 @@ def read_assessment(
                     *where,
                 )
             )
-        elif rulesets is not None:
-            issues.append(
-                InputIssue(
-                    "rulesets",
-                    "given both in the body and as a query parameter; give it once",
-                    *where,
-                )
-            )
-        else:
+        elif rulesets is None:
             names = list(value)
     declaration: BaseModel | None = None
     if "declaration" not in data:

@@ -19,7 +19,6 @@ from pydantic import Field
 from ..models import SPEC_EXAMPLE
 from ..models import PlaceDeclaration
 
-DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _STRICT = ConfigDict(extra="forbid", strict=True)
 
 
@@ -75,7 +74,7 @@ class AssessmentRequest(BaseModel):
     declaration: PlaceDeclaration = Field(description="The place declaration to check.")
     as_of: str | None = Field(
         default=None,
-        pattern=DATE_PATTERN,
+        json_schema_extra={"format": "date"},
         description="Evaluation date, YYYY-MM-DD (default: today).",
     )
     rulesets: list[str] | None = Field(

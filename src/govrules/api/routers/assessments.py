@@ -16,7 +16,6 @@ from ...models import SPEC_EXAMPLE
 from ..body import query_date
 from ..body import read_assessment
 from ..dependencies import get_service
-from ..schemas import DATE_PATTERN
 from ..schemas import ReportOut
 from ..service import Service
 from ._responses import errors
@@ -69,7 +68,7 @@ async def create_assessment(
     as_of: Annotated[
         str | None,
         Query(
-            pattern=DATE_PATTERN,
+            json_schema_extra={"format": "date"},
             description="Evaluation date YYYY-MM-DD (default today); for YAML bodies, or "
             "instead of the JSON field.",
             examples=["2023-09-30"],

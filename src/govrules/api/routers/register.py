@@ -46,7 +46,6 @@ from ..body import query_date
 from ..body import read_assessment
 from ..dependencies import get_service
 from ..problems import ApiError
-from ..schemas import DATE_PATTERN
 from ..service import Service
 from ._responses import errors
 from .pages import templates
@@ -266,7 +265,7 @@ async def submit_declaration(
     as_of: Annotated[
         str | None,
         Query(
-            pattern=DATE_PATTERN,
+            json_schema_extra={"format": "date"},
             description="Evaluation date (default today).",
             examples=["2023-09-30"],
         ),
@@ -492,7 +491,7 @@ def get_calendar(
     as_of: Annotated[
         str | None,
         Query(
-            pattern=DATE_PATTERN,
+            json_schema_extra={"format": "date"},
             description="From this date (default today).",
             examples=["2023-09-30"],
         ),
@@ -540,8 +539,12 @@ class ReassessmentRequest(BaseModel):
                         "type": "object",
                         "additionalProperties": False,
                         "properties": {
-                            "rulesets": {"type": "array", "items": {"type": "string"}},
-                            "as_of": {"type": "string", "pattern": DATE_PATTERN},
+                            "rulesets": {
+                                "type": "array",
+                                "items": {"type": "string"},
+                                "minItems": 1,
+                            },
+                            "as_of": {"type": "string", "format": "date"},
                         },
                     },
                     "example": {"rulesets": ["national-2022"]},
@@ -720,7 +723,7 @@ def calendar_page(
     register: RegisterDep,
     service: ServiceDep,
     months: Annotated[int, Query(ge=1, le=120)] = 12,
-    as_of: Annotated[str | None, Query(pattern=DATE_PATTERN)] = None,
+    as_of: Annotated[str | None, Query(json_schema_extra={"format": "date"})] = None,
 ) -> Response:
     """The criteria coming due, by month."""
 
