@@ -26,6 +26,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from . import __version__
+from .cli_policy import register as register_policy_commands
 from .declaration import load_declaration
 from .errors import DeclarationError
 from .errors import GovrulesError
@@ -337,3 +338,6 @@ def serve(
         run(settings, host, port, workers)
     except GovrulesError as err:
         _fail(err)
+
+
+register_policy_commands(main)  # fmt, test, diff (cli_policy.py)

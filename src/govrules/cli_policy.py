@@ -1,0 +1,104 @@
+"""The policy team's commands: ``govrules fmt``, ``govrules test`` and ``govrules diff``.
+
+They are registered on the main command group by :func:`register`. Exit codes follow the rest
+of govrules: 0 success, 1 the check found something (files to reformat, failing tests,
+coverage under the bar), 2 usage error, 3 an invalid rule or test file (the message names file,
+line and column).
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from .errors import GovrulesError
+from .errors import RuleError
+from .evaluator import read_source
+from .evaluator import rule_files
+
+
+def _fail(err: GovrulesError) -> NoReturn:
+    """Show a govrules error as ``Error: …`` on stderr and exit with its own code."""
+    click.echo(f"Error: {err}", err=True)
+    sys.exit(err.exit_code)
+
+
+def _replace(path: Path, content: str) -> None:
+    """Write a file whole or not at all."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(content)
+        os.replace(tmp, path)
+    except OSError:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@click.command("fmt")
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("--check", is_flag=True, help="Change nothing; exit 1 naming files to change.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print the changes as a diff.")
+def fmt_cmd(paths: tuple[str, ...], check: bool, show_diff: bool) -> None:
+    """Lay rule files (or folders of them) out in the one canonical layout."""
+    from .fmt import format_text
+
+    try:
+        files = rule_files(paths)
+    except GovrulesError as err:
+        _fail(err)
+    changed: list[Path] = []
+    broken: list[str] = []
+    for path in files:
+        try:
+            source = read_source(path)
+            formatted = format_text(source)
+        except RuleError as err:
+            broken.append(err.render())
+            continue
+        except GovrulesError as err:
+            broken.append(str(err))
+            continue
+        if formatted == source.text:
+            continue
+        changed.append(path)
+        if show_diff:
+            click.echo(
+                "".join(
+                    difflib.unified_diff(
+                        source.text.splitlines(keepends=True),
+                        formatted.splitlines(keepends=True),
+                        f"a/{path}",
+                        f"b/{path}",
+                    )
+                ),
+                nl=False,
+            )
+        elif check:
+            click.echo(f"would reformat {path}")
+        else:
+            _replace(path, formatted)
+            click.echo(f"reformatted {path}")
+    for problem in broken:
+        click.echo(problem, err=True)
+    verb = "would be reformatted" if check or show_diff else "reformatted"
+    click.echo(
+        f"{len(changed)} file(s) {verb}, {len(files) - len(changed) - len(broken)} left "
+        f"unchanged" + (f", {len(broken)} could not be read" if broken else ""),
+        err=True,
+    )
+    if broken:
+        sys.exit(3)
+    sys.exit(1 if check and changed else 0)
+
+
+def register(group: click.Group) -> None:
+    """Add the policy team's commands to the ``govrules`` command group."""
+    group.add_command(fmt_cmd)
+
