@@ -98,7 +98,67 @@ def fmt_cmd(paths: tuple[str, ...], check: bool, show_diff: bool) -> None:
     sys.exit(1 if check and changed else 0)
 
 
+@click.command("test")
+@click.argument("paths", nargs=-1, metavar="[PATH]...")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "junit"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option("--coverage", is_flag=True, help="Also measure status and condition coverage.")
+@click.option(
+    "--fail-under",
+    type=click.FloatRange(0, 100),
+    default=None,
+    metavar="PERCENT",
+    help="With --coverage: exit 1 when coverage is below PERCENT.",
+)
+@click.option("--output", "-o", metavar="FILE", help="Write the results to FILE.")
+def test_cmd(
+    paths: tuple[str, ...], fmt: str, coverage: bool, fail_under: float | None, output: str | None
+) -> None:
+    """Run rule tests (*.test.yaml) in PATHs (files or folders; default: the bundled rules)."""
+    from .evaluator import bundled_rules_dir
+    from .rule_coverage_report import totals
+    from .ruletest_report import to_json
+    from .ruletest_report import to_junit
+    from .ruletest_report import to_text
+    from .ruletest_run import run_tests
+
+    if fail_under is not None and not coverage:
+        raise click.UsageError("--fail-under needs --coverage")
+    chosen = [Path(p) for p in paths] or [bundled_rules_dir()]
+    for p in chosen:
+        if not p.exists():
+            raise click.BadParameter(f"{p}: no such file or folder", param_hint="PATH")
+    try:
+        run = run_tests(chosen, coverage=coverage)
+    except RuleError as err:
+        click.echo(err.render(), err=True)
+        sys.exit(3)
+    except GovrulesError as err:
+        _fail(err)
+    if not run.results:
+        click.echo(f"Error: no rule tests (*.test.yaml) in {', '.join(map(str, chosen))}", err=True)
+        sys.exit(2)
+    text = {"json": to_json, "junit": to_junit}.get(fmt, to_text)(run)
+    if output:
+        _replace(Path(output), text)
+    else:
+        click.echo(text, nl=False)
+    code = 1 if run.failed else 0
+    if run.coverage is not None and fail_under is not None:
+        percent = totals(run.coverage)["percent"]
+        if percent < fail_under:
+            click.echo(f"coverage {percent:.1f}% is under --fail-under {fail_under:g}%", err=True)
+            code = 1
+    sys.exit(code)
+
+
 def register(group: click.Group) -> None:
     """Add the policy team's commands to the ``govrules`` command group."""
     group.add_command(fmt_cmd)
-
+    group.add_command(test_cmd)

@@ -197,9 +197,7 @@ class _Layout:
     """Parse tree (every token kept) → document."""
 
     def __init__(self, source_text: str, tree: Tree[Token]) -> None:
-        tokens = sorted(
-            (t for t in tree.scan_values(lambda v: isinstance(v, Token))), key=_key
-        )
+        tokens = sorted((t for t in tree.scan_values(lambda v: isinstance(v, Token))), key=_key)
         self.comments = _Comments(source_text, tokens)
 
     # ---------------------------------------------------------------- tokens
@@ -478,9 +476,7 @@ class _Layout:
         lsqb, *rest, rsqb = n.children
         items = rest[0::2]
         commas = [x for x in rest[1::2] if isinstance(x, Token)]
-        return concat(
-            self.node(lsqb), group(align(self.listing(items, commas))), self.node(rsqb)
-        )
+        return concat(self.node(lsqb), group(align(self.listing(items, commas))), self.node(rsqb))
 
     def n_collect(self, n: Tree[Token]) -> Doc:
         """``[item for x in list where cond]``: breaks before ``where``, then before ``for``."""
@@ -509,7 +505,7 @@ class _Layout:
     n_wildcard_step = step
 
 
-_UNIT = re.compile(r'\\.|\{\{|\}\}|\{[^}]*\}?|.', re.DOTALL)
+_UNIT = re.compile(r"\\.|\{\{|\}\}|\{[^}]*\}?|.", re.DOTALL)
 
 
 def refill(raw: str, room: int) -> list[str]:

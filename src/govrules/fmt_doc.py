@@ -292,9 +292,7 @@ def render(doc: Doc, width: int = 100) -> str:
             if p.pending and mode == "break":
                 p.newline(ind)  # code after a trailing comment starts a new line
             flat = (
-                mode == "flat"
-                or not d.hard
-                and _fits([(ind, "flat", d)], stack, p.width - p.col)
+                mode == "flat" or not d.hard and _fits([(ind, "flat", d)], stack, p.width - p.col)
             )
             sub: Mode = "flat" if flat and not d.hard else "break"
             stack.extend((ind, sub, x) for x in reversed(d.parts))

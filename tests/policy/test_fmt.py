@@ -67,9 +67,7 @@ _EXPLICIT = {
     "DURATION": st.sampled_from(["1 day", "15  months", "2weeks"]).map(lambda s: f" {s} "),
     "NUMBER": st.sampled_from(["0", "12", "0.5"]).map(lambda s: f" {s} "),
     # Comments end their line, so they can fall between any two tokens.
-    "COMMENT": st.sampled_from(["# note", "#", "# a 'quoted' \"thing\""]).map(
-        lambda s: f" {s}\n"
-    ),
+    "COMMENT": st.sampled_from(["# note", "#", "# a 'quoted' \"thing\""]).map(lambda s: f" {s}\n"),
 }
 
 
