@@ -196,7 +196,11 @@ class _Reader:
         self.problems.append(make_diagnostic(self.source, span, "invalid_test_file", message, hint))
 
     def value(self, node: yaml.Node) -> Any:
-        return self.loader.construct_object(node, deep=True)
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except yaml.YAMLError as err:
+            self.error(node, f"cannot read this value: {getattr(err, 'problem', err)}")
+            return None
 
     def mapping(
         self, node: yaml.Node, what: str, keys: tuple[str, ...] | None
@@ -204,6 +208,11 @@ class _Reader:
         """The entries of a mapping node; unknown keys are reported (with "did you mean")."""
         if not isinstance(node, yaml.MappingNode):
             self.error(node, f"{what} should be a mapping of keys to values")
+            return
+        try:
+            self.loader.flatten_mapping(node)  # YAML merge keys (<<: *anchor)
+        except yaml.YAMLError as err:
+            self.error(node, f"cannot merge here: {getattr(err, 'problem', err)}")
             return
         for key_node, value_node in node.value:
             key = str(self.value(key_node))
