@@ -158,7 +158,77 @@ def test_cmd(
     sys.exit(code)
 
 
+@click.command("diff")
+@click.argument("old")
+@click.argument("new", required=False)
+@click.option(
+    "--old-rev",
+    metavar="REV",
+    help="Read OLD from this git revision (NEW defaults to OLD as it is now).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format (markdown for a pull request).",
+)
+@click.option(
+    "--declarations",
+    "declarations",
+    multiple=True,
+    metavar="PATH",
+    help="Declaration file or folder to show the impact on (repeatable).",
+)
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Impact date (default: today).")
+@click.option("--output", "-o", metavar="FILE", help="Write the difference to FILE.")
+def diff_cmd(
+    old: str,
+    new: str | None,
+    old_rev: str | None,
+    fmt: str,
+    declarations: tuple[str, ...],
+    as_of: str | None,
+    output: str | None,
+) -> None:
+    """Compare two versions of the rules: OLD and NEW are rule files, folders or bundled
+    ruleset names; with --declarations, show whose findings change."""
+    from .evaluator import parse_date
+    from .rule_diff import diff_programs
+    from .rule_diff import impact
+    from .rule_diff import load_side
+    from .rule_diff_report import to_json
+    from .rule_diff_report import to_markdown
+    from .rule_diff_report import to_text
+
+    if new is None and old_rev is None:
+        raise click.UsageError("give NEW, or --old-rev REV to compare OLD with an older version")
+    if as_of is not None and not declarations:
+        raise click.UsageError("--as-of needs --declarations")
+    new_spec = new if new is not None else old
+    try:
+        date = parse_date(as_of)
+        before = load_side(old, old_rev)
+        after = load_side(new_spec)
+        changes = diff_programs(before, after)
+        effect = impact(before, after, list(declarations), date) if declarations else None
+    except RuleError as err:
+        click.echo(err.render(), err=True)
+        sys.exit(3)
+    except GovrulesError as err:
+        _fail(err)
+    old_label = f"{old_rev}:{old}" if old_rev else old
+    render = {"markdown": to_markdown, "json": to_json}.get(fmt, to_text)
+    text = render(changes, effect, old_label, new_spec)
+    if output:
+        _replace(Path(output), text)
+    else:
+        click.echo(text, nl=False)
+
+
 def register(group: click.Group) -> None:
     """Add the policy team's commands to the ``govrules`` command group."""
     group.add_command(fmt_cmd)
     group.add_command(test_cmd)
+    group.add_command(diff_cmd)
