@@ -28,7 +28,7 @@ def apply_excuses(cov: Coverage, tests: list[TestFile]) -> None:
                 (r for (file, rid), r in cov.rules.items() if rid == ex.rule and file in names),
                 None,
             )
-            trouble = _excuse(rc, ex) if rc is not None else f"no rule {ex.rule} in these rules"
+            trouble = _excuse(rc, ex) if rc is not None else (f"no rule {ex.rule} here", None)
             if trouble:
                 problems.append(
                     make_diagnostic(

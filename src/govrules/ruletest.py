@@ -414,7 +414,9 @@ def _cases(r: _Reader, node: yaml.Node, folder: Path, defaults: dict[str, Any]) 
     for item in node.value:
         fields: dict[str, Any] = dict(defaults)
         fields.update(name=None, changes=(), expect=())
+        written: set[str] = set()
         for key, _, value_node in r.mapping(item, "a case", _CASE_KEYS):
+            written.add(key)
             if key == "name":
                 fields["name"] = r.text(value_node, "a case's name")
             elif key == "base":
@@ -431,7 +433,7 @@ def _cases(r: _Reader, node: yaml.Node, folder: Path, defaults: dict[str, Any]) 
                 fields["expect"] = tuple(_expectations(r, value_node))
         span = r.span(item)
         for needed in ("name", "base", "as_of", "expect"):
-            if not fields[needed]:
+            if not fields[needed] and needed not in written:  # (a bad value was reported)
                 r.error(span, f"this case has no '{needed}'", _NEEDED_HINTS[needed])
         if fields["name"] in names:
             r.error(span, f"a case called '{fields['name']}' is already in this file")

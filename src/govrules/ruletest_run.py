@@ -162,7 +162,9 @@ def _rule_value(value: Any, kind: str) -> str | None:
         items = [_rule_value(v, "item") for v in value]
         return None if None in items else "[" + ", ".join(str(i) for i in items) + "]"
     if isinstance(value, bool):
-        return "true" if value else "false" if kind in ("bool", "item") else None
+        if kind not in ("bool", "item"):
+            return None
+        return "true" if value else "false"
     if isinstance(value, dt.date):
         return value.isoformat() if kind in ("date", "item") else None
     if isinstance(value, int | float):

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import HealthCheck
 from hypothesis import Phase
 from hypothesis import assume
@@ -18,6 +19,7 @@ from hypothesis.extra.lark import from_lark
 from lark import Lark
 from lark import Token
 
+from govrules.cli import main
 from govrules.errors import RuleSyntaxError
 from govrules.fmt import _layout_parser
 from govrules.fmt import format_text
@@ -102,13 +104,23 @@ def _relaid(text: str, rng: random.Random) -> str:
         else:
             out.append(rng.choice([" ", "  ", "\n   "]) if gap or rng.random() < 0.3 else "")
         word = str(tok)
-        if id(tok) in in_texts and " " in word and rng.random() < 0.5:
-            cut = word.index(" ") + 1  # split a string after its first space
-            word = word[:cut] + '" "' + word[cut:]
+        cut = _space_outside_holes(word)
+        if id(tok) in in_texts and cut and rng.random() < 0.5:
+            word = word[: cut + 1] + '" "' + word[cut + 1 :]  # split the string after a space
         out.append(word)
         at = tok.end_pos or at
     out.append(text[at:])
     return "".join(out)
+
+
+def _space_outside_holes(word: str) -> int:
+    """The first space of a string token that is not inside a ``{value}`` (0 if none)."""
+    depth = 0
+    for i, c in enumerate(word):
+        depth += {"{": 1, "}": -1}.get(c, 0)
+        if c == " " and depth == 0:
+            return i
+    return 0
 
 
 @settings(max_examples=6, deadline=None, phases=[Phase.explicit, Phase.generate])
@@ -177,3 +189,38 @@ def test_a_file_that_does_not_parse_is_reported_not_formatted() -> None:
     with pytest.raises(RuleSyntaxError) as err:
         format_text(Source('ruleset "d" version "1"\nrule A-1 { require x = 1 }\n', "bad.gr"))
     assert err.value.diagnostics[0].headline().startswith("bad.gr:2:")
+
+
+# ---------------------------------------------------------------- the command
+
+
+def test_cli_check_diff_and_rewrite(tmp_path: Path) -> None:
+    messy = tmp_path / "messy.gr"
+    messy.write_text(_BEFORE)
+    tidy = tmp_path / "sub" / "tidy.gr"
+    tidy.parent.mkdir()
+    tidy.write_text(_AFTER)
+    runner = CliRunner()
+    check = runner.invoke(main, ["fmt", "--check", str(tmp_path)])
+    assert check.exit_code == 1
+    assert f"would reformat {messy}" in check.output and str(tidy) not in check.output
+    assert messy.read_text() == _BEFORE  # --check changes nothing
+    diff = runner.invoke(main, ["fmt", "--diff", str(messy)])
+    assert diff.exit_code == 0
+    assert f"--- a/{messy}" in diff.output and '+    title "T"' in diff.output
+    assert messy.read_text() == _BEFORE
+    done = runner.invoke(main, ["fmt", str(tmp_path)])
+    assert done.exit_code == 0 and f"reformatted {messy}" in done.output
+    assert messy.read_text() == _AFTER
+    assert runner.invoke(main, ["fmt", "--check", str(tmp_path)]).exit_code == 0
+
+
+def test_cli_refuses_a_file_that_does_not_parse(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.gr"
+    text = 'ruleset "d" version "1"\nrule A-1 { require x = 1 }\n'
+    bad.write_text(text)
+    result = CliRunner().invoke(main, ["fmt", str(bad)])
+    assert result.exit_code == 3
+    assert f"{bad}:2:22: unexpected_symbol" in result.output
+    assert bad.read_text() == text
+    assert CliRunner().invoke(main, ["fmt", str(tmp_path / "none.gr")]).exit_code == 2
