@@ -341,6 +341,11 @@ class Impact:
             )
         ]
 
+    def compliance(self) -> list[tuple[bool, bool, int]]:
+        """``(old, new, how many)`` for the declarations whose compliance changes."""
+        counts = Counter(d.compliant for d in self.declarations if d.compliant[0] != d.compliant[1])
+        return [(a, b, n) for (a, b), n in sorted(counts.items())]
+
 
 def impact(old: Program, new: Program, folder: list[str], as_of: dt.date) -> Impact:
     """Evaluate every declaration under ``folder`` with both programs and compare.

@@ -62,6 +62,8 @@ def _impact_text(impact: Impact) -> list[str]:
         f"impact on {n} declaration(s) as of {impact.as_of.isoformat()}: "
         f"{len(changed)} with a finding that changes"
     ]
+    for was, now, count in impact.compliance():
+        lines.append(f"  compliant: {count} declaration(s) {_yes(was)} → {_yes(now)}")
     for rule, a, b, count, kind in impact.summary():
         lines.append(f"  {rule}: {_plural(count, kind)} {a} → {b}")
     for d in changed:
@@ -120,6 +122,10 @@ def to_markdown(diff: RulesDiff, impact: Impact | None, old: str, new: str) -> s
             out += ["No finding changes.", ""]
         else:
             out += ["| rule | change | how many |", "|---|---|---|"]
+            for was, now, count in impact.compliance():
+                out.append(
+                    f"| **compliant** | {_yes(was)} → {_yes(now)} | {count} declaration(s) |"
+                )
             for rule, a, b, count, kind in summary:
                 out.append(f"| {rule} | {a} → {b} | {_plural(count, kind)} |")
             out += ["", "<details><summary>Per declaration</summary>", ""]
@@ -177,6 +183,7 @@ def to_json(diff: RulesDiff, impact: Impact | None, old: str, new: str) -> str:
                 }
                 for d in impact.declarations
             ],
+            "compliance": [{"old": a, "new": b, "count": n} for a, b, n in impact.compliance()],
             "summary": [
                 {"rule": rule, "old": a, "new": b, "count": n, "kind": kind or "declaration"}
                 for rule, a, b, n, kind in impact.summary()
