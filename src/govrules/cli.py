@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import shutil
 import sys
-import tempfile
 from collections.abc import Callable
 from collections.abc import Iterator
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 from typing import NoReturn
 
@@ -38,8 +35,9 @@ from .evaluator import declaration_files
 from .evaluator import load_rulesets
 from .evaluator import load_sources
 from .evaluator import parse_date
-from .evaluator import read_source
+from .evaluator import read_sources
 from .evaluator import rule_files
+from .files import write_atomically
 from .render import to_html
 from .render import to_json
 from .render import to_junit
@@ -81,13 +79,8 @@ def _write(output: str | None, text: str) -> None:
     if output is None or output == "-":
         click.echo(text, nl=False)
         return
-    target = Path(output)
-    directory = target.parent if str(target.parent) else Path(".")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
+        write_atomically(output, text)
     except OSError as err:
         raise click.UsageError(f"cannot write {output}: {err.strerror}") from None
 
@@ -192,7 +185,7 @@ def lint(paths: tuple[str, ...], fmt: str) -> None:
     """Parse and check rule files; report every problem as file:line:col: code: message."""
     try:
         files = rule_files(paths)
-        program = load_sources(read_source(p) for p in files)
+        program = load_sources(*read_sources(files))
     except RuleError as err:
         if fmt == "json":
             click.echo(

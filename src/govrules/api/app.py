@@ -14,6 +14,7 @@ from pydantic.json_schema import models_json_schema
 
 from .. import __version__
 from .guard import BodyGuard
+from .guard import Hardening
 from .problems import install_handlers
 from .routers import assessments
 from .routers import health
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         BodyGuard, max_body_bytes=settings.max_body_bytes, body_timeout=settings.body_timeout
     )
+    app.add_middleware(Hardening)  # outermost: its headers go on every answer, 413s included
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
