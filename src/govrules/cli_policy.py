@@ -9,9 +9,7 @@ line and column).
 from __future__ import annotations
 
 import difflib
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import NoReturn
 
@@ -21,6 +19,7 @@ from .errors import GovrulesError
 from .errors import RuleError
 from .evaluator import read_source
 from .evaluator import rule_files
+from .files import write_atomically
 
 
 def _fail(err: GovrulesError) -> NoReturn:
@@ -30,15 +29,11 @@ def _fail(err: GovrulesError) -> NoReturn:
 
 
 def _replace(path: Path, content: str) -> None:
-    """Write a file whole or not at all."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    """Write a file whole or not at all (a usage error when the folder cannot be written)."""
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(content)
-        os.replace(tmp, path)
-    except OSError:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        write_atomically(path, content)
+    except OSError as err:
+        raise click.UsageError(f"cannot write {path}: {err.strerror}") from None
 
 
 @click.command("fmt")

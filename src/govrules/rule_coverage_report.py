@@ -9,25 +9,22 @@ from .errors import Diagnostic
 from .errors import make_diagnostic
 from .rule_coverage import Coverage
 from .rule_coverage import RuleCoverage
+from .rule_coverage import RuleKey
 from .ruletest import Excuse
 from .ruletest import TestFile
 from .ruletest import TestFileError
 
 
-def apply_excuses(cov: Coverage, tests: list[TestFile]) -> None:
-    """Mark the points the test files declare unreachable.
+def apply_excuses(cov: Coverage, tests: list[tuple[TestFile, set[RuleKey]]]) -> None:
+    """Mark the points the test files declare unreachable (each with the rules it tests).
 
     Raises:
         TestFileError: an excuse names a rule, status or operand that is not there.
     """
     problems: list[Diagnostic] = []
-    for test in tests:
-        names = {str(f) for f in test.rule_files}
+    for test, keys in tests:
         for ex in test.excuses:
-            rc = next(
-                (r for (file, rid), r in cov.rules.items() if rid == ex.rule and file in names),
-                None,
-            )
+            rc = next((cov.rules[k] for k in keys if k[1] == ex.rule and k in cov.rules), None)
             trouble = _excuse(rc, ex) if rc is not None else (f"no rule {ex.rule} here", None)
             if trouble:
                 problems.append(

@@ -26,6 +26,7 @@ from . import ast
 from .checker import CheckedRule
 from .checker import Program
 from .declaration import load_declaration
+from .errors import NoVerdictError
 from .errors import UsageError
 from .evaluator import Engine
 from .evaluator import bundled_rules_dir
@@ -35,6 +36,7 @@ from .evaluator import load_sources
 from .evaluator import read_source
 from .formats import DECLARATION_IDENTITY
 from .report import Finding
+from .report import Report
 from .report import rule_sort_key
 from .source import Source
 
@@ -316,7 +318,7 @@ class DeclarationImpact:
     name: str
     kind: str  # "place", "collaborative"
     changes: tuple[tuple[str, str, str], ...]  # (rule, old status, new status)
-    compliant: tuple[bool, bool]
+    compliant: tuple[bool | None, bool | None]  # None: that version gives no verdict
 
 
 @dataclass
@@ -325,6 +327,8 @@ class Impact:
 
     as_of: dt.date
     declarations: list[DeclarationImpact]
+    #: Declarations of a kind neither version has must rules for (no verdict either way).
+    skipped: list[str] = field(default_factory=list)
 
     def summary(self) -> list[tuple[str, str, str, int, str]]:
         """``(rule, old, new, how many, kind)`` per rule and status change, in rule order."""
@@ -341,10 +345,18 @@ class Impact:
             )
         ]
 
-    def compliance(self) -> list[tuple[bool, bool, int]]:
+    def compliance(self) -> list[tuple[bool | None, bool | None, int]]:
         """``(old, new, how many)`` for the declarations whose compliance changes."""
         counts = Counter(d.compliant for d in self.declarations if d.compliant[0] != d.compliant[1])
-        return [(a, b, n) for (a, b), n in sorted(counts.items())]
+        return [(a, b, n) for (a, b), n in sorted(counts.items(), key=str)]
+
+
+def _verdict(engine: Engine, decl: Any, as_of: dt.date, path: Path) -> Report | None:
+    """The report of one version, or None when it has no must rules for the declaration."""
+    try:
+        return engine.evaluate(decl, as_of, source=str(path))
+    except NoVerdictError:
+        return None
 
 
 def impact(old: Program, new: Program, folder: list[str], as_of: dt.date) -> Impact:
@@ -356,12 +368,15 @@ def impact(old: Program, new: Program, folder: list[str], as_of: dt.date) -> Imp
     files = declaration_files(folder)
     before, after = Engine(old, "python"), Engine(new, "python")
     out: list[DeclarationImpact] = []
+    skipped: list[str] = []
     for path in files:
         decl = load_declaration(path)
-        ra = before.evaluate(decl, as_of, source=str(path))
-        rb = after.evaluate(decl, as_of, source=str(path))
-        fa = {f.rule: f for f in ra.findings}
-        fb = {f.rule: f for f in rb.findings}
+        ra, rb = _verdict(before, decl, as_of, path), _verdict(after, decl, as_of, path)
+        if ra is None and rb is None:
+            skipped.append(str(path))  # neither version has rules for this kind of declaration
+            continue
+        fa = {f.rule: f for f in ra.findings} if ra else {}
+        fb = {f.rule: f for f in rb.findings} if rb else {}
         changes = []
         for rid in sorted(fa.keys() | fb.keys(), key=rule_sort_key):
             a, b = status_of(fa.get(rid)), status_of(fb.get(rid))
@@ -371,10 +386,10 @@ def impact(old: Program, new: Program, folder: list[str], as_of: dt.date) -> Imp
         out.append(
             DeclarationImpact(
                 str(path),
-                rb.name or ra.name,
+                rb.name if rb else ra.name if ra else "",
                 DECLARATION_IDENTITY.get(fmt, "declaration"),
                 tuple(changes),
-                (ra.compliant, rb.compliant),
+                (ra.compliant if ra else None, rb.compliant if rb else None),
             )
         )
-    return Impact(as_of, out)
+    return Impact(as_of, out, skipped)

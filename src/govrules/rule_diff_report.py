@@ -62,6 +62,8 @@ def _impact_text(impact: Impact) -> list[str]:
         f"impact on {n} declaration(s) as of {impact.as_of.isoformat()}: "
         f"{len(changed)} with a finding that changes"
     ]
+    if impact.skipped:
+        lines.append(f"  ({len(impact.skipped)} other(s) left out: no must rules for their kind)")
     for was, now, count in impact.compliance():
         lines.append(f"  compliant: {count} declaration(s) {_yes(was)} → {_yes(now)}")
     for rule, a, b, count, kind in impact.summary():
@@ -75,8 +77,8 @@ def _impact_text(impact: Impact) -> list[str]:
     return lines
 
 
-def _yes(v: bool) -> str:
-    return "yes" if v else "no"
+def _yes(v: bool | None) -> str:
+    return "no verdict" if v is None else "yes" if v else "no"
 
 
 def _code(text: str | None) -> str:
@@ -117,6 +119,8 @@ def to_markdown(diff: RulesDiff, impact: Impact | None, old: str, new: str) -> s
     if impact is not None:
         n = len(impact.declarations)
         out += [f"### Impact on {n} declaration(s) as of {impact.as_of.isoformat()}", ""]
+        if impact.skipped:
+            out += [f"{len(impact.skipped)} other(s) left out: no must rules for their kind.", ""]
         summary = impact.summary()
         if not summary:
             out += ["No finding changes.", ""]
@@ -183,6 +187,7 @@ def to_json(diff: RulesDiff, impact: Impact | None, old: str, new: str) -> str:
                 }
                 for d in impact.declarations
             ],
+            "skipped": impact.skipped,
             "compliance": [{"old": a, "new": b, "count": n} for a, b, n in impact.compliance()],
             "summary": [
                 {"rule": rule, "old": a, "new": b, "count": n, "kind": kind or "declaration"}

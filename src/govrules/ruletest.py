@@ -31,6 +31,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import difflib
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -374,7 +375,7 @@ def load_test_file(path: Path) -> TestFile:
 
 def _rule_paths(r: _Reader, node: yaml.Node, folder: Path, items: list[Any]) -> Iterator[Path]:
     for item in items:
-        p = folder / str(item)
+        p = Path(os.path.normpath(folder / str(item)))  # one name per file: no "x/../"
         if p.is_dir():
             yield from sorted(p.rglob("*" + RULE_SUFFIX))
         elif p.is_file():

@@ -207,6 +207,20 @@ def _prepare(tests: list[TestFile], programs: _Programs, bases: dict[Path, Any])
                 )
                 continue
             ids = {r.id for r in program.rules}
+            fmt = _format_of(case.base, bases)
+            if fmt is not None and not any(
+                r.rule.severity == "must" for r in program.for_format(fmt)
+            ):
+                problems.append(
+                    _problem(
+                        test,
+                        case.span,
+                        f"the rules of this file have no 'must' rule for a {fmt} declaration, "
+                        "so they can give it no verdict",
+                        "list the must rules too, e.g. 'rules: [../national, .]'",
+                    )
+                )
+                continue
             for e in case.expect:
                 if e.rule not in ids:
                     close = difflib.get_close_matches(e.rule, sorted(ids), n=1)
@@ -248,6 +262,17 @@ def _prepare(tests: list[TestFile], programs: _Programs, bases: dict[Path, Any])
     if problems:
         raise TestFileError(problems)
     return ready
+
+
+def _format_of(path: Path, bases: dict[Path, Any]) -> str | None:
+    """The declaration format of a base file (read once; None when it cannot be read)."""
+    if path not in bases:
+        try:
+            bases[path] = parse_document(path.read_text(encoding="utf-8"), str(path))[0]
+        except (OSError, UnicodeDecodeError, DeclarationError):
+            return None
+    doc = bases[path]
+    return str(doc.get("format")) if isinstance(doc, dict) else None
 
 
 def _compare(expect: Expectation, finding: Finding) -> list[Failure]:
@@ -324,7 +349,11 @@ def run_tests(paths: list[Path], *, coverage: bool = False) -> TestRun:
                 cov.add_program(load_sources(programs._source(f) for f in files))
         from .rule_coverage_report import apply_excuses
 
-        apply_excuses(cov, tests)
+        tested = []
+        for test in tests:
+            program = programs.get(test.rule_files, (), test)[0]
+            tested.append((test, {(r.source.name, r.id) for r in program.rules}))
+        apply_excuses(cov, tested)
     return TestRun(tuple(results), cov, time.perf_counter() - started)
 
 
