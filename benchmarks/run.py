@@ -287,9 +287,12 @@ class Server:
         self.log = tempfile.TemporaryFile()
         argv = [*govrules_cmd(), "serve", "--port", str(self.port), "--workers", str(workers)]
         argv += ["--engine", engine]
+        self.db_dir = tempfile.TemporaryDirectory(prefix="govrules-bench-")
+        env = {**os.environ, "GOVRULES_DB": f"sqlite:///{self.db_dir.name}/register.db"}
         self.proc = subprocess.Popen(
             argv,
             cwd=ROOT,
+            env=env,
             stdin=subprocess.DEVNULL,
             stdout=self.log,
             stderr=subprocess.STDOUT,

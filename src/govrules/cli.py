@@ -308,6 +308,17 @@ def rules_cmd(rules_paths: tuple[str, ...], fmt: str) -> None:
     type=click.IntRange(1),
     help="Largest request body; larger ones are refused with 413.",
 )
+@click.option(
+    "--db",
+    metavar="URL",
+    help="The register: sqlite:///FILE or postgresql+psycopg://… (default: GOVRULES_DB, else a "
+    "SQLite file in the user's data folder). Created and migrated on first use.",
+)
+@click.option(
+    "--insecure",
+    is_flag=True,
+    help="Serve the register on a non-loopback address although no access token exists.",
+)
 def serve(
     host: str,
     port: int,
@@ -315,22 +326,40 @@ def serve(
     rules_paths: tuple[str, ...],
     engine: str | None,
     max_body_bytes: int,
+    db: str | None,
+    insecure: bool,
 ) -> None:
-    """Serve the HTTP API (OpenAPI docs at /docs) and the assessment page at /."""
+    """Serve the HTTP API (OpenAPI docs at /docs), the assessment page at / and the register
+    (its pages at /register)."""
     import dataclasses
 
     from .api.server import run
     from .api.settings import Settings
+    from .register.commands import check_exposure
 
     chosen: EngineName = engine if engine in ("durable", "python") else "auto"  # type: ignore[assignment]
     try:
+        url = check_exposure(db, host, insecure)
         # Timeouts come from GOVRULES_BODY_TIMEOUT / GOVRULES_HEADER_TIMEOUT (seconds).
         settings = dataclasses.replace(
-            Settings.from_env(), rules=rules_paths, engine=chosen, max_body_bytes=max_body_bytes
+            Settings.from_env(),
+            rules=rules_paths,
+            engine=chosen,
+            max_body_bytes=max_body_bytes,
+            db=url,
         )
         run(settings, host, port, workers)
     except GovrulesError as err:
         _fail(err)
 
 
+def _register_commands() -> None:
+    from .register.commands import register_group
+    from .register.commands import token_group
+
+    main.add_command(register_group)
+    main.add_command(token_group)
+
+
+_register_commands()
 register_policy_commands(main)  # fmt, test, diff (cli_policy.py)

@@ -61,6 +61,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_handlers(app)
     for module in (assessments, rulesets, lint, health, pages):
         app.include_router(module.router)
+    if settings.db:
+        # The register (its routes need a database; the routes above never do).
+        from ..register import Register
+        from .routers import register
+
+        app.state.register = Register.open(settings.db)
+        app.include_router(register.router)
+        app.include_router(register.pages)
     app.add_middleware(
         BodyGuard, max_body_bytes=settings.max_body_bytes, body_timeout=settings.body_timeout
     )

@@ -49,6 +49,9 @@ class Settings:
     """Largest rule text ``POST /v1/lint`` checks (413 above); linting is CPU work."""
     lint_timeout: float = 4.0
     """Seconds ``POST /v1/lint`` may spend checking before it answers with a diagnostic."""
+    db: str | None = None
+    """The register's database URL (``GOVRULES_DB``); ``None`` serves no register routes.
+    ``govrules serve`` always sets it (by default to a SQLite file)."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -71,6 +74,7 @@ class Settings:
             header_timeout=_number(env, "HEADER_TIMEOUT", defaults.header_timeout),
             max_lint_bytes=int(_number(env, "MAX_LINT_BYTES", defaults.max_lint_bytes)),
             lint_timeout=_number(env, "LINT_TIMEOUT", defaults.lint_timeout),
+            db=env.get(f"{ENV_PREFIX}DB") or None,
         )
 
     def to_env(self) -> dict[str, str]:
@@ -83,6 +87,7 @@ class Settings:
             f"{ENV_PREFIX}HEADER_TIMEOUT": repr(self.header_timeout),
             f"{ENV_PREFIX}MAX_LINT_BYTES": str(self.max_lint_bytes),
             f"{ENV_PREFIX}LINT_TIMEOUT": repr(self.lint_timeout),
+            f"{ENV_PREFIX}DB": self.db or "",
         }
 
 
