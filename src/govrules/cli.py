@@ -23,6 +23,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from . import __version__
+from .cli_policy import register as register_policy_commands
 from .declaration import load_declaration
 from .errors import DeclarationError
 from .errors import GovrulesError
@@ -361,3 +362,4 @@ def _register_commands() -> None:
 
 
 _register_commands()
+register_policy_commands(main)  # fmt, test, diff (cli_policy.py)
