@@ -337,3 +337,8 @@ def serve(
         run(settings, host, port, workers)
     except GovrulesError as err:
         _fail(err)
+
+
+from .cli_tools import add_tools  # noqa: E402 - the rule writers' commands
+
+add_tools(main)

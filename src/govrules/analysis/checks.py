@@ -211,6 +211,10 @@ class _Session:
 
 def _status(w: Witness, f: Formulas) -> str | None:
     """How a rule comes out on a witness; ``None`` if the witness does not speak for it."""
+    if f.applies[1] <= w.vars and not z3.is_true(
+        w.model.eval(f.f.applicable, model_completion=True)
+    ):
+        return "not_applicable"
     if not f.vars <= w.vars:
         return None
     if z3.is_true(w.model.eval(f.f.passes, model_completion=True)):
@@ -498,7 +502,7 @@ def _redundant(session: _Session, table: _Table, r: Formulas, s: Formulas) -> Fi
         return None
     if session.model(s.due_fails, r.not_due_fails) is not None:
         return None
-    fails = session.model(s.due_fails)
+    fails = session.model(s.due_fails, r.due_fails)
     if fails is None:
         return None  # never fails: reported on its own
     return Finding(
@@ -539,7 +543,7 @@ def _uncovered(session: _Session, rules: list[Formulas]) -> Iterator[Finding]:
                 if any(session.model(case, f.applies) is not None for f in members):
                     covered.append(choice)
                     continue
-                m = session.model(case)
+                m = session.model(case, *[f.not_applies for f in members])
                 if m is not None:
                     missing.append((choice, m))
         except TimeoutError as err:
