@@ -91,9 +91,7 @@ class Decomposition:
         ]
 
 
-def add_months(
-    parts: Decomposition, months: int
-) -> tuple[z3.ArithRef, z3.BoolRef]:
+def add_months(parts: Decomposition, months: int) -> tuple[z3.ArithRef, z3.BoolRef]:
     """The ordinal of a date moved by whole months, and whether it stays in the calendar.
 
     A day the target month lacks becomes its last day (:func:`govrules.dates.add_months`).

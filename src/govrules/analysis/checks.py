@@ -265,8 +265,12 @@ def _derived(program: Program) -> dict[str, set[str]]:
 ANY: Fact = (z3.BoolVal(True), frozenset())
 
 
-def analyze(program: Program) -> Analysis:
-    """Analyse every rule of a checked program (see the module docstring)."""
+def analyze(program: Program, focus: set[str] | None = None) -> Analysis:
+    """Analyse the rules of a checked program (see the module docstring).
+
+    With ``focus``, only those rules are asked about (alone, and in pairs and families with
+    any rule of the program): an editor analyses the file just saved.
+    """
     started = time.perf_counter()
     analysis = Analysis(rules=len(program.rules))
     texts = Texts()
@@ -289,10 +293,13 @@ def analyze(program: Program) -> Analysis:
                 )
             )
     analysis.analysed = sum(len(v) for v in formulas.values())
+    if focus is not None:
+        analysis.analysed = sum(f.id in focus for v in formulas.values() for f in v)
     derived = _derived(program)
     for fmt, rules in sorted(formulas.items()):
         session = _Session(spaces[fmt], texts, analysis)
-        single = list(_single(session, rules))
+        mine = [f for f in rules if focus is None or f.id in focus]
+        single = list(_single(session, mine))
         kept = _recheck(program, single, analysis)
         analysis.findings += kept
         # A rule that never passes, fails or applies would pair with everything: left out.
@@ -308,8 +315,9 @@ def analyze(program: Program) -> Analysis:
                         f"lists longer than the {LIST_BOUND} items the comparisons use",
                     )
                 )
-        analysis.findings += _pairs(session, [f for f in rules if f.id not in odd], derived)
-        analysis.findings += _uncovered(session, rules)
+        paired = [f for f in rules if f.id not in odd]
+        analysis.findings += _pairs(session, paired, derived, focus)
+        analysis.findings += _uncovered(session, rules, focus)
     analysis.seconds = time.perf_counter() - started
     return analysis
 
@@ -414,7 +422,10 @@ def _single(session: _Session, rules: list[Formulas]) -> Iterator[Finding]:
 
 
 def _pairs(
-    session: _Session, rules: list[Formulas], derived: dict[str, set[str]]
+    session: _Session,
+    rules: list[Formulas],
+    derived: dict[str, set[str]],
+    focus: set[str] | None = None,
 ) -> Iterator[Finding]:
     # Rules are paired when they read a common value or list of the declaration (not only a
     # block's presence, which every rule of a block shares, nor only the evaluation date).
@@ -426,6 +437,8 @@ def _pairs(
     for i, r in enumerate(rules):
         for s in rules[i + 1 :]:
             if not facts[r.id] & facts[s.id]:
+                continue
+            if focus is not None and r.id not in focus and s.id not in focus:
                 continue
             related = s.id in derived.get(r.id, set()) or r.id in derived.get(s.id, set())
             if related:
@@ -519,7 +532,9 @@ def _redundant(session: _Session, table: _Table, r: Formulas, s: Formulas) -> Fi
 _INDEX = re.compile(r"\[\d+\]")
 
 
-def _uncovered(session: _Session, rules: list[Formulas]) -> Iterator[Finding]:
+def _uncovered(
+    session: _Session, rules: list[Formulas], focus: set[str] | None = None
+) -> Iterator[Finding]:
     """Enumerated fields some of whose values no rule reading them lets apply."""
     enums = session.space.enums
     families: dict[str, list[Formulas]] = {}
@@ -532,6 +547,8 @@ def _uncovered(session: _Session, rules: list[Formulas]) -> Iterator[Finding]:
                 families[group].append(f)
     for group, members in sorted(families.items()):
         if len(members) < 2:
+            continue
+        if focus is not None and not any(f.id in focus for f in members):
             continue
         choices = enums[group][0]
         covered: list[str] = []

@@ -29,7 +29,7 @@ _NOTE = re.compile(
 )
 
 
-def annotations(finding: Finding) -> list[tuple[str, str | None, str]]:
+def notes_of(finding: Finding) -> list[tuple[str, str | None, str]]:
     """``(code, subject, reason)`` of every ``# analyze:`` comment of the finding's rule."""
     rule = finding.rule
     source = rule.source
@@ -62,7 +62,7 @@ def explain(analysis: Analysis, others: dict[str, Any]) -> None:
             if o in others
         ]
         for site in sites:
-            for code, subject, reason in annotations(site):
+            for code, subject, reason in notes_of(site):
                 if code != finding.code:
                     continue
                 if subject and subject not in site.others and subject not in finding.message:

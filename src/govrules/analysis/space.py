@@ -47,7 +47,7 @@ DATE_RANGE = (dt.date(1900, 1, 1), dt.date(2199, 12, 31))
 #: The evaluation dates the analysis considers.
 AS_OF_RANGE = (dt.date(2000, 1, 1), dt.date(2099, 12, 31))
 
-_INDEX = re.compile(r"\[\d+\]")#: The evaluation date of an example that holds on any date.
+_INDEX = re.compile(r"\[\d+\]")  #: The evaluation date of an example that holds on any date.
 DEFAULT_AS_OF = dt.date(2030, 4, 1)
 
 SLUG = "^[a-z0-9][a-z0-9-]*$"
@@ -89,9 +89,9 @@ def facts_of(annotation: Any, metadata: list[Any]) -> tuple[Facts, Any]:
     min_items = 0
     for m in meta:
         if isinstance(m, annotated_types.Ge | annotated_types.Gt):
-            lower = float(m.ge if isinstance(m, annotated_types.Ge) else m.gt)
+            lower = float(m.ge if isinstance(m, annotated_types.Ge) else m.gt)  # type: ignore[arg-type]
         elif isinstance(m, annotated_types.Le | annotated_types.Lt):
-            upper = float(m.le if isinstance(m, annotated_types.Le) else m.lt)
+            upper = float(m.le if isinstance(m, annotated_types.Le) else m.lt)  # type: ignore[arg-type]
         elif isinstance(m, annotated_types.MinLen):
             min_items = m.min_length
         elif isinstance(getattr(m, "pattern", None), str):
@@ -365,10 +365,10 @@ class Space:
     def _known(self, e: z3.ExprRef) -> bool:
         if z3.is_true(e):
             return True
-        return z3.is_const(e) and (self._keep is None or e.decl().name() in self._keep)
+        return bool(z3.is_const(e) and (self._keep is None or e.decl().name() in self._keep))
 
     def _truth(self, e: z3.ExprRef) -> bool:
-        return z3.is_true(self._model.eval(e, model_completion=True))
+        return bool(z3.is_true(self._model.eval(e, model_completion=True)))
 
     def _decode_obj(self, node: ObjNode | None, cls: type[BaseModel], path: str) -> dict[str, Any]:
         out: dict[str, Any] = {}

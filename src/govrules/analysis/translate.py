@@ -88,7 +88,7 @@ def _is_const(v: SV) -> bool:
 def _const(v: Val) -> object | None:
     """The Python value of a constant date or number, if it is one."""
     if v.kind == "duration":
-        return v.value
+        return v.value  # type: ignore[no-any-return]
     if v.kind == "date" and z3.is_int_value(v.value):
         return dt.date.fromordinal(v.value.as_long())
     return None
@@ -268,7 +268,9 @@ class Translator:
         start = _const(a)
         if isinstance(start, dt.date):
             try:
-                return constant(shift(start, d), self.texts)  # type: ignore[return-value]
+                moved_to = constant(shift(start, d), self.texts)
+                assert isinstance(moved_to, Val)
+                return moved_to
             except OverflowError:
                 return Val("date", FALSE, a.value)
         if d.unit in ("day", "week"):
@@ -356,20 +358,20 @@ class Translator:
         if e.func == "count":
             n = z3.Sum(z3.RealVal(0), *[z3.If(m, z3.RealVal(1), z3.RealVal(0)) for m, _ in v.slots])
             return Val("number", TRUE, z3.If(v.defined, n, z3.RealVal(0)))
-        items = [(m, x) for m, x in v.slots]
-        if not all(isinstance(x, Val) and x.kind in ("number", "date") for _, x in items):
+        items = [(m, x) for m, x in v.slots if isinstance(x, Val) and x.kind in ("number", "date")]
+        if len(items) != len(v.slots):
             raise NotAnalysed(f"{e.func}() of values that are not numbers or dates", e.span)
-        known = z3.And(v.defined, *[z3.Implies(m, x.defined) for m, x in items])  # type: ignore[union-attr]
-        kind = items[0][1].kind if items else "number"  # type: ignore[union-attr]
+        known = z3.And(v.defined, *[z3.Implies(m, x.defined) for m, x in items])
+        kind = items[0][1].kind if items else "number"
         if e.func == "sum":
             zero = z3.RealVal(0)
-            total = z3.Sum(zero, *[z3.If(m, x.value, zero) for m, x in items])  # type: ignore[union-attr]
+            total = z3.Sum(zero, *[z3.If(m, x.value, zero) for m, x in items])
             return Val("number", known, total)
         pick_min = e.func == "min"
         best: z3.ExprRef | None = None
         seen: z3.BoolRef = FALSE
         for m, x in items:
-            xv = x.value  # type: ignore[union-attr]
+            xv = x.value
             if best is None:
                 best = xv
             else:
@@ -377,8 +379,8 @@ class Translator:
                 best = z3.If(z3.And(m, z3.Or(z3.Not(seen), better)), xv, best)
             seen = z3.Or(seen, m)
         if best is None:
-            return Val(kind, FALSE, z3.RealVal(0))  # type: ignore[arg-type]
-        return Val(kind, z3.And(known, seen), best)  # type: ignore[arg-type]
+            return Val(kind, FALSE, z3.RealVal(0))
+        return Val(kind, z3.And(known, seen), best)
 
     def _loop_items(
         self, e: ast.Quantifier | ast.Collect, scope: _Scope
@@ -461,9 +463,7 @@ class _bound:  # noqa: N801 - used as a context manager, reads like a keyword
 
 
 def _all_true(v: SV) -> bool:
-    return isinstance(v, ListV) and all(z3.is_true(m) for m, _ in v.slots) and z3.is_true(
-        v.defined
-    )
+    return isinstance(v, ListV) and all(z3.is_true(m) for m, _ in v.slots) and z3.is_true(v.defined)
 
 
 def _field(obj: ObjV, name: str) -> SV:
@@ -486,7 +486,7 @@ def _equal(a: Val, b: Val, e: ast.Expr) -> z3.BoolRef:
         raise NotAnalysed(f"comparing {a.kind} with {b.kind}", e.span)
     if a.kind == "duration":
         raise NotAnalysed("comparing durations", e.span)
-    return a.value == b.value  # type: ignore[no-any-return]
+    return a.value == b.value
 
 
 def _ite(c: z3.BoolRef, a: SV, b: SV, span: Span) -> SV:
