@@ -200,9 +200,7 @@ async def test_document_symbols_list_rules_parameters_and_sources(
     client: Client, rules: Path
 ) -> None:
     uri, _ = _open(client, rules / "place-governance.gr")
-    got = await client.lc.text_document_document_symbol_async(
-        lsp.DocumentSymbolParams(_doc(uri))
-    )
+    got = await client.lc.text_document_document_symbol_async(lsp.DocumentSymbolParams(_doc(uri)))
     assert got is not None
     names = {s.name: s.kind for s in got}
     assert names["SAP-1"] == lsp.SymbolKind.Class

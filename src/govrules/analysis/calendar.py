@@ -72,10 +72,18 @@ def ordinal(year: z3.ArithRef, month: z3.ArithRef, day: z3.ArithRef) -> z3.Arith
     return 365 * p + p / 4 - hundreds + four_hundreds + before + leap_day + day
 
 
-class Decomposition:
+class Parts:
+    """Year, month and day of a date, as solver integers."""
+
+    def __init__(self, year: z3.ArithRef, month: z3.ArithRef, day: z3.ArithRef) -> None:
+        self.year, self.month, self.day = year, month, day
+        self.constraints: list[z3.BoolRef] = []
+
+
+class Decomposition(Parts):
     """Year, month and day of a symbolic ordinal, with the constraints that define them."""
 
-    def __init__(self, day_number: z3.ArithRef) -> None:
+    def __init__(self, day_number: z3.ArithRef) -> None:  # noqa: D107
         n = next(_fresh)
         self.year = z3.Int(f"year!{n}")
         self.month = z3.Int(f"month!{n}")
@@ -91,8 +99,8 @@ class Decomposition:
         ]
 
 
-def add_months(parts: Decomposition, months: int) -> tuple[z3.ArithRef, z3.BoolRef]:
-    """The ordinal of a date moved by whole months, and whether it stays in the calendar.
+def add_months(parts: Parts, months: int) -> tuple[z3.ArithRef, Parts]:
+    """The ordinal of a date moved by whole months, and the parts of the date it gives.
 
     A day the target month lacks becomes its last day (:func:`govrules.dates.add_months`).
     Shifts of more than :data:`MAX_SHIFT_YEARS` years are not expressed (the caller checks).
@@ -102,10 +110,10 @@ def add_months(parts: Decomposition, months: int) -> tuple[z3.ArithRef, z3.BoolR
     month = index % 12 + 1
     last = days_in_month(year, month)
     day = z3.If(parts.day < last, parts.day, last)
-    return ordinal(year, month, day), z3.BoolVal(True)
+    return ordinal(year, month, day), Parts(year, month, day)
 
 
-def financial_year_start(parts: Decomposition) -> z3.ArithRef:
+def financial_year_start(parts: Parts) -> z3.ArithRef:
     """The calendar year in which the financial year holding the date starts (1 April)."""
     return z3.If(parts.month >= 4, parts.year, parts.year - 1)
 

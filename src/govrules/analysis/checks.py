@@ -491,8 +491,9 @@ def _contradiction(session: _Session, table: _Table, r: Formulas, s: Formulas) -
         return None
     if session.model(r.passes, s.passes) is not None:
         return None
-    first = session.model(r.passes, s.applies)
-    second = session.model(s.passes, r.applies)
+    # Where both apply and one passes, the other fails (it cannot pass too).
+    first = session.model(r.passes, s.fails)
+    second = session.model(s.passes, r.fails)
     if first is None or second is None:
         return None  # one never passes where the other applies: not a pair's finding
     a, b = _later(r, s)

@@ -280,8 +280,9 @@ class Translator:
         months = d.amount * (12 if d.unit == "year" else 1)
         if abs(months) > 12 * MAX_SHIFT_YEARS:
             raise NotAnalysed(f"a shift of more than {MAX_SHIFT_YEARS} years", e.span)
-        moved, ok = add_months(scope.space.decompose(a.value), months)
-        return Val("date", z3.And(a.defined, ok), moved)
+        moved, parts = add_months(scope.space.decompose(a.value), months)
+        scope.space.remember(moved, parts)
+        return Val("date", a.defined, moved)
 
     def _Compare(self, e: ast.Compare, scope: _Scope) -> SV:  # noqa: N802
         a, b = self.expr(e.left, scope), self.expr(e.right, scope)
