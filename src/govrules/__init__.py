@@ -18,8 +18,7 @@ from .evaluator import load_rulesets as load_rulesets
 from .models import PlaceDeclaration as PlaceDeclaration
 from .report import Finding as Finding
 from .report import Report as Report
-
-__version__ = "0.1.0"
+from .version import __version__ as __version__
 
 __all__ = [
     "DeclarationError",

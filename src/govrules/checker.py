@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import hashlib
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
@@ -27,6 +28,7 @@ from . import types as T
 from .dates import Duration
 from .errors import Diagnostic
 from .errors import RuleCompileError
+from .errors import internal_error
 from .errors import make_diagnostic
 from .formats import DECLARATION_FORMATS
 from .models import PlaceDeclaration
@@ -153,9 +155,30 @@ def _type_of_value(value: ParamValue) -> T.Type:
     return T.list_of(items[0] if len(kinds) == 1 else T.ANY)
 
 
+#: Most diagnostics reported for one load; past it checking stops (a text of thousands of
+#: errors needs its first ones fixed, and the rest would only cost time).
+MAX_DIAGNOSTICS = 200
+#: Most names a "did you mean" compares against (the nearest in length are kept).
+_MAX_SUGGESTION_OPTIONS = 400
+
+
 def _close(word: str, options: Sequence[str]) -> str | None:
-    match = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    """``did you mean 'x'?`` for the closest option, or None.
+
+    difflib compares every pair; with many options only those of a similar length (the only
+    ones that can reach the cutoff) are compared, at most a few hundred.
+    """
+    candidates = list(options)
+    if len(candidates) > _MAX_SUGGESTION_OPTIONS:
+        candidates = [o for o in candidates if abs(len(o) - len(word)) <= 3]
+        candidates.sort(key=lambda o: (abs(len(o) - len(word)), o))
+        candidates = candidates[:_MAX_SUGGESTION_OPTIONS]
+    match = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
     return f"did you mean '{match[0]}'?" if match else None
+
+
+class _TooMany(Exception):
+    """Raised when :data:`MAX_DIAGNOSTICS` is reached."""
 
 
 class _Checker:
@@ -170,6 +193,17 @@ class _Checker:
         self, source: Source, span: Span, code: str, message: str, hint: str | None = None
     ) -> None:
         self.diags.append(make_diagnostic(source, span, code, message, hint))
+        if len(self.diags) >= MAX_DIAGNOSTICS:
+            self.diags.append(
+                make_diagnostic(
+                    source,
+                    span,
+                    "too_many_errors",
+                    f"checking stopped after {MAX_DIAGNOSTICS} problems",
+                    hint="fix these first, then check again",
+                )
+            )
+            raise _TooMany
 
     # ------------------------------------------------------------ pass 1
     def collect_names(self) -> list[RulesetInfo]:
@@ -377,7 +411,7 @@ class _Checker:
         let_types: dict[str, T.Type] = {}
         for let in rule.lets:
             t = scope.infer(let.value)
-            if let.name in scope.names():
+            if scope.has_name(let.name):
                 self.error(
                     source,
                     let.span,
@@ -486,8 +520,14 @@ class _Scope:
         self.rule_refs: list[str] = []
         self.in_loop = 0
 
-    def names(self) -> set[str]:
-        return set(self.lets) | {v for v, _ in self.vars} | set(self.c.params) | set(self.root)
+    def has_name(self, name: str) -> bool:
+        """Whether ``name`` is already visible (without building the set of every name)."""
+        return (
+            name in self.lets
+            or name in self.c.params
+            or name in self.root
+            or any(v == name for v, _ in self.vars)
+        )
 
     def describe_name(self, name: str) -> str:
         if name in self.lets:
@@ -835,7 +875,7 @@ class _Scope:
                 "type_error",
                 f"'{e.var} in …' needs a list, but this is {it.describe()}",
             )
-        if e.var in self.names():
+        if self.has_name(e.var):
             self.err(
                 e.span,
                 "name_clash",
@@ -862,14 +902,34 @@ def _plural_kind(t: T.Type) -> str:
     )
 
 
-def check_program(modules: Sequence[tuple[Source, ast.Module]]) -> Program:
+def check_program(
+    modules: Sequence[tuple[Source, ast.Module]], *, deadline: float | None = None
+) -> Program:
     """Check parsed modules (in load order) and build the program.
+
+    ``deadline`` (a :func:`time.monotonic` time) stops the check with a ``check_timeout``
+    diagnostic at the rule it reached, for services that must answer in bounded time.
 
     Raises:
         RuleCompileError: with every problem found, sorted by file and position.
     """
     c = _Checker(modules)
-    infos = c.collect_names()
+    try:
+        return _check(c, modules, deadline)
+    except _TooMany:
+        raise RuleCompileError(c.diags) from None
+
+
+def _check(
+    c: _Checker, modules: Sequence[tuple[Source, ast.Module]], deadline: float | None
+) -> Program:
+    try:
+        infos = c.collect_names()
+    except _TooMany:
+        raise
+    except Exception as err:  # a fault of govrules: located at the first file, never a traceback
+        source, module = modules[0]
+        raise RuleCompileError([internal_error(source, module.header.span, err)]) from None
     by_name = {i.name: i for i in infos}
     checked: list[CheckedRule] = []
     for source, module in modules:
@@ -877,10 +937,33 @@ def check_program(modules: Sequence[tuple[Source, ast.Module]]) -> Program:
             site = c.rule_sites.get(rule.id)
             if site is None or site[1] is not rule:
                 continue  # a duplicate, already reported
-            cr = c.check_rule(source, rule, module, by_name[module.header.name])
+            if deadline is not None and time.monotonic() > deadline:
+                c.diags.append(
+                    make_diagnostic(
+                        source,
+                        rule.span,
+                        "check_timeout",
+                        "checking stopped here: the text took too long to check",
+                        hint="check large rulesets with 'govrules lint' on your own machine",
+                    )
+                )
+                raise RuleCompileError(c.diags)
+            try:
+                cr = c.check_rule(source, rule, module, by_name[module.header.name])
+            except _TooMany:
+                raise
+            except Exception as err:
+                c.diags.append(internal_error(source, rule.span, err))
+                continue
             if cr is not None:
                 checked.append(cr)
-    ordered = c.check_cycles(checked) if not c.diags else checked
+    try:
+        ordered = c.check_cycles(checked) if not c.diags else checked
+    except _TooMany:
+        raise
+    except Exception as err:
+        source, module = modules[0]
+        c.diags.append(internal_error(source, module.header.span, err))
     if c.diags:
         raise RuleCompileError(c.diags)
     return Program(tuple(infos), dict(c.params), tuple(ordered))

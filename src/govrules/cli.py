@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import shutil
 import sys
-import tempfile
 from collections.abc import Callable
 from collections.abc import Iterator
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 from typing import NoReturn
 
@@ -37,8 +34,9 @@ from .evaluator import declaration_files
 from .evaluator import load_rulesets
 from .evaluator import load_sources
 from .evaluator import parse_date
-from .evaluator import read_source
+from .evaluator import read_sources
 from .evaluator import rule_files
+from .files import write_atomically
 from .render import to_html
 from .render import to_json
 from .render import to_junit
@@ -80,13 +78,8 @@ def _write(output: str | None, text: str) -> None:
     if output is None or output == "-":
         click.echo(text, nl=False)
         return
-    target = Path(output)
-    directory = target.parent if str(target.parent) else Path(".")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
+        write_atomically(output, text)
     except OSError as err:
         raise click.UsageError(f"cannot write {output}: {err.strerror}") from None
 
@@ -191,7 +184,7 @@ def lint(paths: tuple[str, ...], fmt: str) -> None:
     """Parse and check rule files; report every problem as file:line:col: code: message."""
     try:
         files = rule_files(paths)
-        program = load_sources(read_source(p) for p in files)
+        program = load_sources(*read_sources(files))
     except RuleError as err:
         if fmt == "json":
             click.echo(
@@ -314,6 +307,17 @@ def rules_cmd(rules_paths: tuple[str, ...], fmt: str) -> None:
     type=click.IntRange(1),
     help="Largest request body; larger ones are refused with 413.",
 )
+@click.option(
+    "--db",
+    metavar="URL",
+    help="The register: sqlite:///FILE or postgresql+psycopg://… (default: GOVRULES_DB, else a "
+    "SQLite file in the user's data folder). Created and migrated on first use.",
+)
+@click.option(
+    "--insecure",
+    is_flag=True,
+    help="Serve the register on a non-loopback address although no access token exists.",
+)
 def serve(
     host: str,
     port: int,
@@ -321,22 +325,42 @@ def serve(
     rules_paths: tuple[str, ...],
     engine: str | None,
     max_body_bytes: int,
+    db: str | None,
+    insecure: bool,
 ) -> None:
-    """Serve the HTTP API (OpenAPI docs at /docs) and the assessment page at /."""
+    """Serve the HTTP API (OpenAPI docs at /docs), the assessment page at / and the register
+    (its pages at /register)."""
     import dataclasses
 
     from .api.server import run
     from .api.settings import Settings
+    from .register.commands import check_exposure
 
     chosen: EngineName = engine if engine in ("durable", "python") else "auto"  # type: ignore[assignment]
     try:
+        url = check_exposure(db, host, insecure)
         # Timeouts come from GOVRULES_BODY_TIMEOUT / GOVRULES_HEADER_TIMEOUT (seconds).
         settings = dataclasses.replace(
-            Settings.from_env(), rules=rules_paths, engine=chosen, max_body_bytes=max_body_bytes
+            Settings.from_env(),
+            rules=rules_paths,
+            engine=chosen,
+            max_body_bytes=max_body_bytes,
+            db=url,
         )
         run(settings, host, port, workers)
     except GovrulesError as err:
         _fail(err)
+
+
+def _register_commands() -> None:
+    from .register.commands import register_group
+    from .register.commands import token_group
+
+    main.add_command(register_group)
+    main.add_command(token_group)
+
+
+_register_commands()
 
 
 from .cli_tools import add_tools  # noqa: E402 - the rule writers' commands

@@ -646,8 +646,51 @@ def parse_document(
     if fmt not in ("yaml", "json", "auto"):
         raise ValueError(f"unknown declaration format {fmt!r}")
     if _choose_format(text, name, fmt) == "json":
-        return _parse_json(text.lstrip("\ufeff"), name)
-    return _parse_yaml(text, name)
+        data, index = _parse_json(text.lstrip("\ufeff"), name)
+    else:
+        data, index = _parse_yaml(text, name)
+    _refuse_surrogates(data, index, name)
+    return data, index
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _refuse_surrogates(data: object, index: LocationIndex, name: str) -> None:
+    """A lone surrogate (written as an escape such as ``\\ud800``) is not a character: no text
+    holding one can be stored, shown or sent on, so the document is refused where it is."""
+    stack: list[tuple[PathTuple, object]] = [((), data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                where = (*path, key)
+                if isinstance(key, str) and _SURROGATE.search(key):
+                    _surrogate_error(name, where, key, index.key_position(where))
+                stack.append((where, item))
+        elif isinstance(value, list):
+            stack.extend(((*path, i), item) for i, item in enumerate(value))
+        elif isinstance(value, str) and _SURROGATE.search(value):
+            _surrogate_error(name, path, value, index.get(path) or index.nearest(path))
+
+
+def _surrogate_error(name: str, path: PathTuple, text: str, at: Position | None) -> NoReturn:
+    found = _SURROGATE.search(text)
+    code = ord(found.group()) if found else 0
+    line, column = at if at is not None else (None, None)
+    shown = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", format_path(path))
+    raise DeclarationSyntaxError(
+        name,
+        [
+            InputIssue(
+                shown,
+                f"the text holds a lone surrogate (U+{code:04X}), which is not a character",
+                line,
+                column,
+                "bad_character",
+            )
+        ],
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -764,11 +807,13 @@ def _issue_message(error: ErrorDetails, root: type[BaseModel]) -> str:
     }
     if kind in simple:
         return f"expected {simple[kind]}, got {got}"
-    if kind == "greater_than_equal":
-        least = ctx.get("ge")
-        if isinstance(least, float) and least.is_integer():
-            least = int(least)
-        return f"expected a number of at least {least}, got {got}"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        bound = ctx.get("ge" if kind == "greater_than_equal" else "le")
+        if isinstance(bound, float) and bound.is_integer():
+            bound = int(bound)
+        shown = f"{bound:,}" if isinstance(bound, int) and abs(bound) >= 10_000 else bound
+        words = "at least" if kind == "greater_than_equal" else "at most"
+        return f"expected a number {words} {shown}, got {got}"
     if kind == "string_pattern_mismatch":
         pattern = str(ctx.get("pattern", ""))
         return f"expected {_PATTERNS.get(pattern, f'text matching {pattern}')}, got {got}"
@@ -913,6 +958,45 @@ def load_declaration_text(text: str, name: str = "<string>", *, fmt: Format = "a
     return validate_declaration(data, name, locations)
 
 
+#: The largest declaration read, in bytes, unless ``GOVRULES_MAX_DECLARATION_BYTES`` says
+#: otherwise; the same default as the HTTP API's body limit (1 MiB). Real declarations are a
+#: few kilobytes; the limit keeps a huge file from taking minutes and gigabytes.
+DEFAULT_MAX_DECLARATION_BYTES = 1 << 20
+
+
+def max_declaration_bytes() -> int:
+    """The size limit for declaration files (``GOVRULES_MAX_DECLARATION_BYTES``, else 1 MiB)."""
+    raw = os.environ.get("GOVRULES_MAX_DECLARATION_BYTES", "")
+    return int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_MAX_DECLARATION_BYTES
+
+
+def size_words(size: int) -> str:
+    """A size as people read it.
+
+    Examples:
+        >>> size_words(1 << 20), size_words(45_000_000), size_words(512)
+        ('1 MiB', '42.9 MiB', '512 bytes')
+    """
+    if size >= 1 << 20:
+        return f"{size / (1 << 20):.1f} MiB".replace(".0 MiB", " MiB")
+    if size >= 1 << 10:
+        return f"{size / (1 << 10):.1f} KiB".replace(".0 KiB", " KiB")
+    return f"{size} bytes"
+
+
+def too_large_issue(size: int | None, limit: int) -> InputIssue:
+    """The one wording, for the CLI and the HTTP API, of a declaration over the size limit."""
+    what = f"is {size_words(size)}, more" if size is not None else "is more"
+    return InputIssue(
+        "",
+        f"the declaration {what} than the limit of {size_words(limit)} ({limit:,} bytes); "
+        "a declaration is a few kilobytes, so check that this is the right file",
+        None,
+        None,
+        "too_large",
+    )
+
+
 def load_declaration(path: str | os.PathLike[str]) -> BaseModel:
     """Read a declaration file (UTF-8 YAML or JSON) and validate it.
 
@@ -927,7 +1011,14 @@ def load_declaration(path: str | os.PathLike[str]) -> BaseModel:
     """
     name = os.fspath(path)
     try:
-        raw = Path(name).read_bytes()
+        with open(name, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            limit = max_declaration_bytes()
+            if size > limit:
+                raise DeclarationError(name, [too_large_issue(size, limit)])
+            raw = handle.read(limit + 1)
+        if len(raw) > limit:  # a file that grew, or a pipe that reports no size
+            raise DeclarationError(name, [too_large_issue(len(raw), limit)])
     except OSError as error:
         reason = error.strerror or type(error).__name__
         raise DeclarationError(

@@ -82,6 +82,17 @@ def make_diagnostic(
     return Diagnostic(code, message, source.name, span, hint, source.snippet(span))
 
 
+def internal_error(source: Source, span: Span, err: BaseException) -> Diagnostic:
+    """A failure of govrules itself while reading ``source``, as a located diagnostic."""
+    return make_diagnostic(
+        source,
+        span,
+        "internal_error",
+        f"govrules failed while reading this ({type(err).__name__}: {str(err)[:200]})",
+        hint="this is a fault in govrules, not in the rule text: please report it with the file",
+    )
+
+
 class GovrulesError(Exception):
     """Base of every error govrules raises on purpose."""
 
@@ -195,3 +206,10 @@ class UsageError(GovrulesError):
 
     code: ClassVar[str] = "usage_error"
     exit_code: ClassVar[int] = 2
+
+
+class NoVerdictError(UsageError):
+    """The rules chosen have no ``must`` rule for the declaration's kind: no verdict of
+    compliance could mean anything, so none is given (exit 2; HTTP 422)."""
+
+    code: ClassVar[str] = "no_must_rules"

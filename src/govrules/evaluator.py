@@ -37,10 +37,14 @@ from .dates import in_words
 from .declaration import validate_declaration
 from .errors import Diagnostic
 from .errors import EvaluationError
+from .errors import NoVerdictError
 from .errors import RuleError
 from .errors import RuleSyntaxError
 from .errors import UsageError
+from .errors import internal_error
+from .errors import make_diagnostic
 from .formats import DECLARATION_IDENTITY
+from .formats import MUST_RULESETS
 from .interpreter import CompiledRule
 from .interpreter import Compiler
 from .interpreter import Ctx
@@ -49,6 +53,7 @@ from .report import Report
 from .report import Status
 from .report import rule_sort_key
 from .source import Source
+from .source import Span
 from .syntax import parse_module
 
 EngineName = Literal["auto", "durable", "python"]
@@ -110,40 +115,98 @@ def rule_files(paths: Iterable[str | Path]) -> list[Path]:
     return _expand(paths, lambda f: f.suffix == RULE_SUFFIX, "rule file", f"*{RULE_SUFFIX}")
 
 
-def read_source(path: Path) -> Source:
-    """A rule file as a :class:`Source`; unreadable files are usage errors, not crashes."""
+def display_path(path: str | Path) -> str:
+    """Bundled rule files by their place in the package (``rules/national/…``), wherever it is
+    installed; other files as given."""
     try:
-        return Source(path.read_text(encoding="utf-8"), str(path))
-    except UnicodeDecodeError as err:
-        raise UsageError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from None
+        bundled = bundled_rules_dir().resolve()
+        rel = Path(path).resolve().relative_to(bundled)
+    except (ValueError, OSError):
+        return str(path)
+    return f"{bundled.name}/{rel.as_posix()}"
+
+
+def read_source(path: Path, name: str | None = None) -> Source:
+    """A rule file as a :class:`Source`.
+
+    Raises:
+        RuleSyntaxError: the file is not UTF-8 text (``not_utf8``, at the first bad byte).
+        UsageError: the file cannot be read at all.
+    """
+    try:
+        data = path.read_bytes()
     except OSError as err:
         raise UsageError(f"{path}: cannot read ({err.strerror})") from None
+    name = name or display_path(path)
+    try:
+        return Source(data.decode("utf-8"), name)
+    except UnicodeDecodeError as err:
+        before = data[: err.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        shown = Source(data.decode("utf-8", "replace"), name)
+        raise RuleSyntaxError(
+            [
+                make_diagnostic(
+                    shown,
+                    Span.point(line, column),
+                    "not_utf8",
+                    f"byte 0x{data[err.start]:02x} is not UTF-8 text ({err.reason})",
+                    hint="save the rule file as UTF-8",
+                )
+            ]
+        ) from None
 
 
-def load_sources(sources: Iterable[Source]) -> Program:
-    """Parse and check rule texts in order; every problem of every file is reported together."""
+def load_sources(
+    sources: Iterable[Source],
+    diagnostics: Iterable[Diagnostic] = (),
+    *,
+    cache: bool = True,
+    deadline: float | None = None,
+) -> Program:
+    """Parse and check rule texts in order; every problem of every file is reported together
+    (with ``diagnostics`` already found, such as files that are not UTF-8).
+
+    A failure of govrules itself while reading a text is reported as an ``internal_error``
+    diagnostic located in that text, never as a traceback.
+    """
     modules = []
-    diagnostics: list[Diagnostic] = []
+    found: list[Diagnostic] = list(diagnostics)
     for source in sources:
         try:
-            modules.append((source, parse_module(source)))
+            modules.append((source, parse_module(source, cache=cache)))
         except RuleError as err:
-            diagnostics.extend(err.diagnostics)
-    if diagnostics:
-        raise RuleSyntaxError(diagnostics)
-    return check_program(modules)
+            found.extend(err.diagnostics)
+        except Exception as err:  # a bug of ours: say where, and what
+            found.append(internal_error(source, Span.point(1, 1), err))
+    if found:
+        raise RuleSyntaxError(found)
+    return check_program(modules, deadline=deadline)
+
+
+def read_sources(paths: Iterable[Path]) -> tuple[list[Source], list[Diagnostic]]:
+    """Read rule files; the ones that are not UTF-8 text become diagnostics."""
+    sources: list[Source] = []
+    problems: list[Diagnostic] = []
+    for path in paths:
+        try:
+            sources.append(read_source(path))
+        except RuleError as err:
+            problems.extend(err.diagnostics)
+    return sources, problems
 
 
 def load_rulesets(paths: Iterable[str | Path] | None = None) -> Program:
     """Load rule files (or folders of them); ``None`` loads the bundled rulesets.
 
     Raises:
-        RuleSyntaxError: a file does not parse.
+        RuleSyntaxError: a file does not parse, or is not UTF-8 text.
         RuleCompileError: the files parse but have errors.
         UsageError: a path does not exist or cannot be read.
     """
     chosen = [bundled_rules_dir()] if paths is None else list(paths)
-    return load_sources(read_source(p) for p in rule_files(chosen))
+    return load_sources(*read_sources(rule_files(chosen)))
 
 
 def parse_date(value: str | dt.date | None) -> dt.date:
@@ -175,6 +238,8 @@ class _FormatEngine:
         self.rulesets = tuple(
             _ruleset_json(i) for i in program.rulesets if i.declaration_format == fmt
         )
+        # A verdict of compliance needs at least one must rule for this kind of declaration.
+        self.has_must = any(r.rule.severity == "must" for r in rules)
         self._durable: Any = None
         self._lock = threading.Lock()
 
@@ -319,20 +384,31 @@ class Engine:
         doc = declaration.model_dump()
         fmt = str(doc.get("format", ""))
         fe = self._formats.get(fmt)
-        rulesets: tuple[dict[str, Any], ...] = fe.rulesets if fe else ()
-        findings: list[Finding] = []
-        if fe is not None:
-            unordered = self._run(fe, doc, date)
-            findings = [unordered[i] for i in fe.report_order]
+        if fe is None or not fe.has_must:
+            raise NoVerdictError(self._no_verdict(fmt))
+        unordered = self._run(fe, doc, date)
+        findings = [unordered[i] for i in fe.report_order]
         ident = _identity(doc)
         return Report(
             as_of=date,
             place=str(ident.get("id", "")),
             name=str(ident.get("name", "")),
             source=source,
-            rulesets=rulesets,
+            rulesets=fe.rulesets,
             findings=tuple(findings),
             engine=self.name,
+            declaration=declaration,
+        )
+
+    def _no_verdict(self, fmt: str) -> str:
+        """Why no verdict can be given for a declaration of format ``fmt``."""
+        chosen = ", ".join(i.name for i in self.program.rulesets) or "none"
+        bundled = MUST_RULESETS.get(fmt)
+        hint = f" (the bundled one is {bundled})" if bundled else ""
+        return (
+            f"the rulesets chosen ({chosen}) have no 'must' rule for a {fmt} declaration, so "
+            "they cannot say whether it is compliant: include a ruleset of must rules for this "
+            f"kind of declaration{hint}"
         )
 
     def _run(self, fe: _FormatEngine, doc: dict[str, Any], as_of: dt.date) -> list[Finding]:

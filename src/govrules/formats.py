@@ -20,3 +20,10 @@ DECLARATION_IDENTITY: dict[str, str] = {
     "govrules/place/v1": "place",
     "govrules/provider-collaborative/v1": "collaborative",
 }
+
+#: Format name → the bundled ruleset of ``must`` rules for it (named in messages when the rulesets
+#: chosen for a check have no must rule for a declaration's kind).
+MUST_RULESETS: dict[str, str] = {
+    "govrules/place/v1": "national-2022",
+    "govrules/provider-collaborative/v1": "provider-collaboratives-2022",
+}

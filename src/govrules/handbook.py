@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,8 +31,9 @@ from .checker import Program
 from .declaration import load_declaration
 from .errors import UsageError
 from .evaluator import Engine
-from .evaluator import bundled_rules_dir
+from .evaluator import display_path
 from .evaluator import parse_date
+from .files import write_atomically
 from .report import STATUSES
 from .report import Finding
 from .report import Report
@@ -196,16 +195,6 @@ def _format_value(value: ParamValue) -> str:
     return str(value)
 
 
-def _display_path(path: str) -> str:
-    """Bundled rule files by their place in the package (``rules/…``); others as given."""
-    try:
-        bundled = bundled_rules_dir().resolve()
-        rel = Path(path).resolve().relative_to(bundled)
-    except (ValueError, OSError):
-        return path
-    return f"{bundled.name}/{rel.as_posix()}"
-
-
 def _param_basis(p: ParamInfo, sources: dict[str, str]) -> str:
     parts: list[str] = []
     if p.reason:
@@ -245,8 +234,8 @@ def build_handbook(
             note = None
             if o is not None:
                 note = (
-                    f"overridden in {_display_path(o.file)}:{o.line}; was "
-                    f"{_format_value(o.previous)} in {_display_path(o.previous_file)}"
+                    f"overridden in {display_path(o.file)}:{o.line}; was "
+                    f"{_format_value(o.previous)} in {display_path(o.previous_file)}"
                 )
             params.append(
                 ParamEntry(
@@ -254,7 +243,7 @@ def build_handbook(
                     type=p.type,
                     value=_format_value(p.value),
                     basis=_param_basis(p, info.sources or all_sources),
-                    defined_in=f"{_display_path(p.source)}:{p.span.line}",
+                    defined_in=f"{display_path(p.source)}:{p.span.line}",
                     override=note,
                 )
             )
@@ -265,7 +254,7 @@ def build_handbook(
                 version=info.version,
                 declaration_format=info.declaration_format,
                 digest=info.digest,
-                files=tuple(_display_path(f) for f in info.files),
+                files=tuple(display_path(f) for f in info.files),
                 sources=tuple(sorted(info.sources.items())),
                 params=tuple(params),
                 rule_ids=tuple(ids),
@@ -800,8 +789,8 @@ def write_handbook(
 ) -> None:
     """Write the handbook to ``path``, HTML or Markdown by suffix, atomically.
 
-    The text goes to a temporary file beside ``path`` and replaces it in one step, so a reader
-    never sees half a handbook and nothing is written when anything fails.
+    The file is written whole or not at all (:func:`govrules.files.write_atomically`), so a
+    reader never sees half a handbook and nothing is written when anything fails.
 
     Raises:
         UsageError: the suffix names no handbook format, or the file cannot be written.
@@ -809,24 +798,10 @@ def write_handbook(
     fmt = handbook_format(path)
     hb = build_handbook(program, examples, title=title)
     text = hb.to_html() if fmt == "html" else hb.to_markdown()
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    tmp_name: str | None = None
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-        os.fchmod(fd, 0o644)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp_name, target)
-        tmp_name = None
+        write_atomically(path, text)
     except OSError as err:
         raise UsageError(f"{path}: cannot write the handbook ({err.strerror or err})") from None
-    finally:
-        if tmp_name is not None:
-            try:
-                os.unlink(tmp_name)
-            except OSError:
-                pass
 
 
 __all__ = [

@@ -18,6 +18,7 @@ Semantics in brief:
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -391,7 +392,10 @@ def _binary(op: str, left: Fn, right: Fn) -> Fn:
                 return None
             if isinstance(a, _DATED) or isinstance(b, _DATED):
                 return _calendar("+", a, b)
-            return a + b
+            try:
+                return _finite(a + b)
+            except OverflowError:
+                return None
 
         return add
     if op == "-":
@@ -402,14 +406,22 @@ def _binary(op: str, left: Fn, right: Fn) -> Fn:
                 return None
             if isinstance(a, _DATED) or isinstance(b, _DATED):
                 return _calendar("-", a, b)
-            return a - b
+            try:
+                return _finite(a - b)
+            except OverflowError:
+                return None
 
         return sub
     if op == "*":
 
         def mul(ctx: Ctx) -> Any:
             a, b = left(ctx), right(ctx)
-            return None if a is None or b is None else a * b
+            if a is None or b is None:
+                return None
+            try:
+                return _finite(a * b)
+            except OverflowError:
+                return None
 
         return mul
 
@@ -417,9 +429,20 @@ def _binary(op: str, left: Fn, right: Fn) -> Fn:
         a, b = left(ctx), right(ctx)
         if a is None or b is None or b == 0:
             return None
-        return a / b
+        try:
+            return _finite(a / b)
+        except OverflowError:
+            return None
 
     return div
+
+
+def _finite(value: Any) -> Any:
+    """A number, or ``None`` for a float that overflowed to infinity: too large is unknown,
+    as division by zero is."""
+    if value.__class__ is float and not math.isfinite(value):
+        return None
+    return value
 
 
 def _member(item: Any, container: Any) -> Any:
@@ -564,7 +587,12 @@ def _call(func: str, arg: Fn) -> Fn:
 
         def sum_(ctx: Ctx) -> Any:
             v = arg(ctx)
-            return None if v is None or None in v else sum(v)
+            if v is None or None in v:
+                return None
+            try:
+                return _finite(sum(v))
+            except OverflowError:
+                return None
 
         return sum_
     pick = min if func == "min" else max

@@ -176,11 +176,21 @@ def _check_financial_year(value: str) -> str:
 Date = Annotated[datetime.date, BeforeValidator(_coerce_date)]
 """A calendar date given as ``YYYY-MM-DD`` text (or a ``date`` object)."""
 
-Count = Annotated[StrictInt, Field(ge=0)]
-"""A whole number of things, zero or more."""
+MAX_COUNT = 1_000_000_000
+"""The largest count a declaration may state (a billion: far above any real count)."""
 
-Money = Annotated[float, Field(ge=0, strict=True)]
-"""Pounds as a non-negative finite number (an int or a float; never a bool or text)."""
+MAX_MONEY = 10_000_000_000_000
+"""The largest amount of money a declaration may state: ten trillion pounds."""
+
+MAX_PLACES = 1_000
+"""The most places a system may have."""
+
+Count = Annotated[StrictInt, Field(ge=0, le=MAX_COUNT)]
+"""A whole number of things, from zero to :data:`MAX_COUNT`."""
+
+Money = Annotated[float, Field(ge=0, le=MAX_MONEY, strict=True)]
+"""Pounds as a finite number from 0 to :data:`MAX_MONEY` (an int or a float; never a bool or
+text)."""
 
 Name = Annotated[StrictStr, Field(min_length=1, pattern=NON_BLANK_PATTERN)]
 """Required, non-blank text such as an organisation or person name."""
@@ -292,7 +302,9 @@ class System(BaseModel):
 
     name: Name = Field(description="Name of the integrated care system.")
     icb: Name = Field(description="Name of the integrated care board.")
-    places: StrictInt = Field(ge=1, description="Number of places in the system.")
+    places: StrictInt = Field(
+        ge=1, le=MAX_PLACES, description="Number of places in the system (1 to 1,000)."
+    )
     digital: Digital | None = Field(default=None, description="System-level digital facts.")
 
 
@@ -583,7 +595,7 @@ class Workforce(BaseModel):
 ChecklistStatus = Literal["in_place", "under_development", "absent"]
 """Self-assessment state of a 2018 integration checklist item (AMB-17, option (a))."""
 
-NetMoney = Annotated[float, Field(strict=True)]
+NetMoney = Annotated[float, Field(ge=-MAX_MONEY, le=MAX_MONEY, strict=True)]
 """Pounds as a finite number that may be negative (a deficit); never a bool or text."""
 
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
+from dataclasses import replace
 from io import StringIO
 from typing import Any
 
@@ -35,6 +37,56 @@ _SEVERITY_SECTIONS = (
     ("should", "Good practice (should, advisory)"),
 )
 _STATUS_ORDER = {"fail": 0, "not_yet_due": 1, "pass": 2, "not_applicable": 3}
+
+
+#: Characters no report for people may carry: C0 and C1 controls (but tab and newline), lone
+#: surrogates and the two non-characters XML 1.0 forbids. A place name holding ESC could drive
+#: a terminal; one holding U+0001 makes JUnit XML invalid. JSON output keeps them (escaped).
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def printable(text: str) -> str:
+    """``text`` with characters that must not reach a terminal, a page or XML shown as ``�``.
+
+    Examples:
+        >>> printable("North\x1b[2Jshire\x01")
+        'North�[2Jshire�'
+    """
+    return _UNPRINTABLE.sub("\ufffd", text)
+
+
+def printable_data(value: Any) -> Any:
+    """Plain data (a report's JSON) with every text and key made :func:`printable`."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {printable(str(k)): printable_data(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(printable_data(v) for v in value)
+    return value
+
+
+def printable_report(report: Report) -> Report:
+    """The report with every text made :func:`printable` (for text, HTML and JUnit)."""
+    findings = tuple(
+        replace(
+            f,
+            title=printable(f.title),
+            explanation=printable(f.explanation),
+            citation=printable(f.citation),
+            remedy=printable(f.remedy) if f.remedy is not None else None,
+            facts=printable_data(f.facts),
+        )
+        for f in report.findings
+    )
+    return replace(
+        report,
+        place=printable(report.place),
+        name=printable(report.name),
+        source=printable(report.source) if report.source is not None else None,
+        rulesets=tuple(printable_data(dict(r)) for r in report.rulesets),
+        findings=findings,
+    )
 
 
 def to_json(reports: Sequence[Report], *, single: bool) -> str:
@@ -65,7 +117,7 @@ def to_text(reports: Sequence[Report], *, color: bool, width: int | None = None)
         highlight=False,
         soft_wrap=True,
     )
-    for i, report in enumerate(reports):
+    for i, report in enumerate(map(printable_report, reports)):
         if i:
             console.print()
         title = Text(f"{report.name} ({report.place})", style="bold")
@@ -166,7 +218,7 @@ def to_html(reports: Sequence[Report]) -> str:
     """A standalone HTML page (no scripts, no external files)."""
     e = html.escape
     body: list[str] = []
-    for report in reports:
+    for report in map(printable_report, reports):
         ok = report.compliant
         body.append(
             f"<section><h1>{e(report.name)} <span class='small'>({e(report.place)})</span></h1>"
@@ -193,7 +245,9 @@ def to_html(reports: Sequence[Report]) -> str:
                 body.append(_finding_row(f))
             body.append("</tbody></table>")
         body.append("</section>")
-    title = "govrules report" if len(reports) != 1 else f"govrules report: {reports[0].name}"
+    title = (
+        "govrules report" if len(reports) != 1 else f"govrules report: {printable(reports[0].name)}"
+    )
     return (
         "<!doctype html>\n<html lang='en'><head><meta charset='utf-8'>"
         f"<meta name='viewport' content='width=device-width,initial-scale=1'><title>{e(title)}"
@@ -222,7 +276,7 @@ def _finding_row(f: Finding) -> str:
 def to_junit(reports: Sequence[Report]) -> str:
     """JUnit XML: a test suite per declaration, a test case per rule (``must`` fails fail)."""
     suites = ET.Element("testsuites", name="govrules")
-    for report in reports:
+    for report in map(printable_report, reports):
         failures = sum(1 for f in report.findings if f.status == "fail")
         skipped = sum(1 for f in report.findings if f.status in ("not_applicable", "not_yet_due"))
         suite = ET.SubElement(

@@ -8,10 +8,17 @@ are sorted by rule ID (natural order: SAP-2 before SAP-10).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import re
 from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 from typing import Literal
+
+from pydantic import BaseModel
+
+from .version import __version__
 
 Status = Literal["pass", "fail", "not_yet_due", "not_applicable"]
 STATUSES: tuple[Status, ...] = ("pass", "fail", "not_yet_due", "not_applicable")
@@ -105,6 +112,18 @@ class Report:
     rulesets: tuple[dict[str, Any], ...]
     findings: tuple[Finding, ...]
     engine: str
+    declaration: BaseModel | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def sha256(self) -> str | None:
+        """``sha256:…`` of the declaration checked, in its canonical JSON form (keys sorted,
+        dates as ISO text, only the fields it states): the same declaration gives the same
+        digest whether it came as YAML or JSON, so a stored verdict can be matched to it."""
+        if self.declaration is None:
+            return None
+        data = self.declaration.model_dump(mode="json", exclude_unset=True)
+        text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     @property
     def compliant(self) -> bool:
@@ -133,8 +152,14 @@ class Report:
         """The ``govrules/report/v1`` document."""
         return {
             "format": REPORT_FORMAT,
+            "govrules_version": __version__,
             "as_of": self.as_of.isoformat(),
-            "declaration": {"place": self.place, "name": self.name, "source": self.source},
+            "declaration": {
+                "place": self.place,
+                "name": self.name,
+                "source": self.source,
+                "sha256": self.sha256,
+            },
             "rulesets": [dict(r) for r in self.rulesets],
             "engine": self.engine,
             "compliant": self.compliant,

@@ -6,6 +6,7 @@ knows its name (a file path or ``<string>``) and can render a caret snippet unde
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from dataclasses import field
 
@@ -75,16 +76,35 @@ class Source:
         return ""
 
     def snippet(self, span: Span) -> str:
-        """The source line of ``span`` with a caret line under it."""
+        """The source line of ``span`` with a caret line under it.
+
+        A very long line is shown as a window around the span, and characters a terminal
+        cannot show (control characters, lone surrogates) as ``�``.
+
+        Examples:
+            >>> print(Source("x" * 200 + " = ?", "long.gr").snippet(Span(1, 204, 1, 205)))
+              1 | …xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx = ?
+                |                                                                                 ^
+        """
         if span.line <= 0:
             return ""
-        text = self.line_text(span.line).expandtabs(1)
-        if not text and span.line > len(self._lines):
-            text = ""
+        text = _UNPRINTABLE.sub("\ufffd", self.line_text(span.line).expandtabs(1))
+        column = span.column
         width = 1
         if span.end_line == span.line and span.end_column > span.column:
             width = span.end_column - span.column
-        width = max(1, min(width, max(1, len(text) - span.column + 1)))
+        if len(text) > SNIPPET_WIDTH:
+            start = max(0, min(column - 1 - SNIPPET_WIDTH // 2, len(text) - SNIPPET_WIDTH))
+            shown = text[start : start + SNIPPET_WIDTH]
+            more = start + SNIPPET_WIDTH < len(text)
+            text = ("…" if start else "") + shown + ("…" if more else "")
+            column = column - start + (1 if start else 0)
+        width = max(1, min(width, max(1, len(text) - column + 1)))
         gutter = f"{span.line:>3} | "
         pad = " " * (len(gutter) - 2) + "| "
-        return f"{gutter}{text}\n{pad}{' ' * (span.column - 1)}{'^' * width}"
+        return f"{gutter}{text}\n{pad}{' ' * (column - 1)}{'^' * width}"
+
+
+#: Widest source line a snippet shows (a window around the error on longer lines).
+SNIPPET_WIDTH = 80
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")

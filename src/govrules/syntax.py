@@ -13,6 +13,8 @@ import difflib
 import functools
 import importlib.resources
 import re
+import threading
+from collections import OrderedDict
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -40,6 +42,16 @@ from .source import Span
 
 #: Deepest expression nesting accepted; later passes recurse, so this bounds their stack.
 MAX_NESTING = 100
+#: Most digits a number written in a rule may have before its decimal point (values < 1e15).
+MAX_INTEGER_DIGITS = 15
+#: Most digits after the decimal point.
+MAX_FRACTION_DIGITS = 15
+#: Most problems one text reports from the syntax pass.
+MAX_SYNTAX_DIAGNOSTICS = 200
+#: Largest list index a path may name (``partners[999999]``).
+MAX_INDEX = 999_999
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 _GRAMMAR_NAME = "govrules.lark"
 
@@ -399,7 +411,8 @@ class _Builder(Transformer_NonRecursive):  # type: ignore[type-arg]
         self.diagnostics: list[Diagnostic] = []
 
     def _error(self, span: Span, code: str, message: str, hint: str | None = None) -> None:
-        self.diagnostics.append(make_diagnostic(self.source, span, code, message, hint))
+        if len(self.diagnostics) < MAX_SYNTAX_DIAGNOSTICS:
+            self.diagnostics.append(make_diagnostic(self.source, span, code, message, hint))
 
     # -- strings and templates
     def _unquote(self, tok: Token) -> str:
@@ -509,6 +522,12 @@ class _Builder(Transformer_NonRecursive):  # type: ignore[type-arg]
             at = sub.span
             shifted = Span(line, column + at.column - 1, line, column + at.end_column - 1)
             self._error(shifted, sub.code, sub.message + " (inside '{…}' in the text)", sub.hint)
+            return ast.Literal("", span)
+        deep = _check_nesting(tree, Source(text, self.source.name))
+        if deep is not None:
+            at = deep.span
+            shifted = Span(line, column + at.column - 1, line, column + at.column)
+            self._error(shifted, deep.code, deep.message + " (inside '{…}' in the text)", deep.hint)
             return ast.Literal("", span)
         nested = _Builder(self.source)
         expr = nested.transform(tree)
@@ -702,6 +721,16 @@ class _Builder(Transformer_NonRecursive):  # type: ignore[type-arg]
 
     def number(self, c: list[Token]) -> ast.Literal:
         text = str(c[0])
+        whole, _, fraction = text.partition(".")
+        if len(whole.lstrip("0")) > MAX_INTEGER_DIGITS or len(fraction) > MAX_FRACTION_DIGITS:
+            self._error(
+                _tok_span(c[0]),
+                "number_too_large",
+                f"the number {_shorten(text)} has more digits than a rule may use",
+                hint=f"numbers in rules have at most {MAX_INTEGER_DIGITS} digits before the "
+                f"point and {MAX_FRACTION_DIGITS} after it",
+            )
+            return ast.Literal(0, _tok_span(c[0]))
         value: int | float = float(text) if "." in text else int(text)
         return ast.Literal(value, _tok_span(c[0]))
 
@@ -749,8 +778,19 @@ class _Builder(Transformer_NonRecursive):  # type: ignore[type-arg]
     def index_step(self, c: list[Token]) -> ast.IndexStep:
         text = str(c[0])
         if "." in text:
-            self._error(_tok_span(c[0]), "bad_index", f"list index {text} is not a whole number")
-        return ast.IndexStep(int(float(text)), _tok_span(c[0]))
+            self._error(
+                _tok_span(c[0]), "bad_index", f"list index {_shorten(text)} is not a whole number"
+            )
+            return ast.IndexStep(0, _tok_span(c[0]))
+        if len(text.lstrip("0")) > len(str(MAX_INDEX)) or int(text) > MAX_INDEX:
+            self._error(
+                _tok_span(c[0]),
+                "bad_index",
+                f"list index {_shorten(text)} is larger than any list a declaration holds",
+                hint=f"indexes go up to {MAX_INDEX}; use [*] or a quantifier for every item",
+            )
+            return ast.IndexStep(0, _tok_span(c[0]))
+        return ast.IndexStep(int(text), _tok_span(c[0]))
 
     @v_args(meta=True)
     def wildcard_step(self, meta: Meta, c: list[Any]) -> ast.WildcardStep:
@@ -840,6 +880,30 @@ class _Builder(Transformer_NonRecursive):  # type: ignore[type-arg]
         return ast.Collect(item, var, iterable, where, _span(meta))
 
 
+def _shorten(text: str, limit: int = 24) -> str:
+    """A long token as ``12345…6789 (400 digits)`` for a message."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:10]}…{text[-6:]} ({len(text)} characters)"
+
+
+def _check_characters(source: Source) -> Diagnostic | None:
+    """A lone surrogate (possible in text that came through JSON) is not a character."""
+    found = _SURROGATE.search(source.text)
+    if found is None:
+        return None
+    before = source.text[: found.start()]
+    line = before.count("\n") + 1
+    column = found.start() - (before.rfind("\n") + 1) + 1
+    return make_diagnostic(
+        source,
+        Span.point(line, column),
+        "bad_character",
+        f"the text holds a lone surrogate (U+{ord(found.group()):04X}), which is not a character",
+        hint="rule files are UTF-8 text; remove the character or retype it",
+    )
+
+
 def _relocate(expr: ast.Expr, line_offset: int, column_offset: int) -> ast.Expr:
     """Move spans of an expression parsed from a template hole to the hole's place in the file.
 
@@ -889,25 +953,69 @@ def _check_nesting(tree: Tree[Token], source: Source) -> Diagnostic | None:
     return None
 
 
-def parse_module(source: Source) -> ast.Module:
+def parse_module(source: Source, *, cache: bool = True) -> ast.Module:
     """Parse one rule file.
 
     A text parsed before in this process is not parsed again: syntax trees are immutable, so
     reloading rule files (a service re-reading its rules, a policy team re-running a corpus)
-    costs only the static checks. Only successful parses are kept.
+    costs only the static checks. Only successful parses are kept, in a cache bounded by the
+    size of the texts (:data:`PARSE_CACHE_BYTES`); ``cache=False`` (texts sent to be linted)
+    neither reads nor fills it.
 
     Raises:
         RuleSyntaxError: the text does not follow the grammar; every located problem is listed.
     """
-    return _parse_cached(source.text, source.name)
+    if not cache:
+        return _parse_module(source)
+    return _CACHE.get(source)
 
 
-@functools.lru_cache(maxsize=256)
-def _parse_cached(text: str, name: str) -> ast.Module:
-    return _parse_module(Source(text, name))
+#: Total size of the rule texts whose syntax trees are kept (a tree takes about 25 times the
+#: memory of its text); a text larger than a quarter of it is never kept.
+PARSE_CACHE_BYTES = 4 * 1024 * 1024
+
+
+class _ParseCache:
+    """Syntax trees of recently parsed texts, least recently used first out, bounded by bytes."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.used = 0
+        self._entries: OrderedDict[tuple[str, str], ast.Module] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, source: Source) -> ast.Module:
+        key = (source.text, source.name)
+        with self._lock:
+            hit = self._entries.get(key)
+            if hit is not None:
+                self._entries.move_to_end(key)
+                return hit
+        module = _parse_module(source)
+        size = len(source.text) + len(source.name)
+        if size <= self.budget // 4:
+            with self._lock:
+                if key not in self._entries:
+                    self._entries[key] = module
+                    self.used += size
+                while self.used > self.budget:
+                    (text, name), _ = self._entries.popitem(last=False)
+                    self.used -= len(text) + len(name)
+        return module
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self.used = 0
+
+
+_CACHE = _ParseCache(PARSE_CACHE_BYTES)
 
 
 def _parse_module(source: Source) -> ast.Module:
+    bad = _check_characters(source)
+    if bad is not None:
+        raise RuleSyntaxError([bad])
     p = parser()
     try:
         tree = p.parse(source.text, start="start")

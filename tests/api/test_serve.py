@@ -15,6 +15,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -36,7 +37,13 @@ def govrules_cmd() -> list[str]:
 
 def start(*args: str) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
-    env = {**os.environ, "GOVRULES_BODY_TIMEOUT": "1", "GOVRULES_HEADER_TIMEOUT": "1"}
+    env = {
+        **os.environ,
+        "GOVRULES_BODY_TIMEOUT": "1",
+        "GOVRULES_HEADER_TIMEOUT": "1",
+        # The register of a test server lives with the test, not in the user's home.
+        "GOVRULES_DB": f"sqlite:///{tempfile.mkdtemp(prefix='govrules-serve-')}/register.db",
+    }
     proc = subprocess.Popen(
         [*govrules_cmd(), "serve", "--host", HOST, "--port", str(port), *args],
         env=env,
@@ -177,6 +184,8 @@ def test_bad_rule_file_stops_start_up(tmp_path: Path) -> None:
         capture_output=True,
         text=True,
         timeout=60,
+        env={**os.environ, "GOVRULES_DB": f"sqlite:///{tempfile.mkdtemp()}/register.db"},
     )
     assert result.returncode == 3, result.stderr
-    assert f"{bad}:2:" in result.stderr
+    # Rule files are named by their place under the path given, never the server's full path.
+    assert "bad.gr:2:" in result.stderr and str(tmp_path) not in result.stderr

@@ -99,6 +99,7 @@ def test_json_for_several_declarations_is_an_array_in_argument_order(
     assert docs[0]["summary"] == {"pass": 0, "fail": 1, "not_yet_due": 1, "not_applicable": 0}
     assert list(docs[0]) == [
         "format",
+        "govrules_version",
         "as_of",
         "declaration",
         "rulesets",

@@ -1,9 +1,9 @@
 """durable_rules runs in a supervised worker process: a crash or a hang costs one evaluation.
 
 The crash here is real: the guard that keeps numbers durable_rules cannot read away from it
-(``compiler.engine_safe``) is switched off, and a declaration with an amount of 1e16 then makes
-durable_rules 2.0.28 segfault inside its C code, in the worker (the one input fact, 1e+16 to
-durable, matches none of its rules).
+(``compiler.engine_safe``) is switched off, and a declaration whose budget lines hold 0.00001
+pounds then makes durable_rules 2.0.28 segfault inside its C code, in the worker (the one input
+fact, 1e-05 to durable, matches none of its rules).
 """
 
 from __future__ import annotations
@@ -40,9 +40,10 @@ NORTHSHIRE: dict[str, Any] = json.loads(
 )
 
 
-def huge_amount() -> dict[str, Any]:
+def tiny_amounts() -> dict[str, Any]:
     doc = copy.deepcopy(NORTHSHIRE)
-    doc["finance"]["budget_lines"][0]["amount"] = 1e16
+    for line in doc["finance"]["budget_lines"]:
+        line["amount"] = 0.00001  # written 1e-05: no decimal point
     return doc
 
 
@@ -52,9 +53,9 @@ def engine() -> Engine:
 
 
 def test_a_number_durable_cannot_read_never_reaches_it(engine: Engine) -> None:
-    report = engine.evaluate(huge_amount(), "2023-09-30")
+    report = engine.evaluate(tiny_amounts(), "2023-09-30")
     amt = next(f for f in report.findings if f.rule == "AMT-1")
-    assert amt.status == "pass"  # decided on the Python side, no crash
+    assert amt.status == "fail"  # decided on the Python side, no crash
 
 
 def test_a_crash_in_durable_costs_one_evaluation(
@@ -64,7 +65,7 @@ def test_a_crash_in_durable_costs_one_evaluation(
     before = worker.restarts
     monkeypatch.setattr(compiler, "engine_safe", lambda value: True)
     with pytest.raises(EvaluationError, match=r"crashed \(SIGSEGV\)"):
-        engine.evaluate(huge_amount(), "2023-09-30")
+        engine.evaluate(tiny_amounts(), "2023-09-30")
     monkeypatch.undo()
     report = engine.evaluate(NORTHSHIRE, "2023-09-30")  # a new worker, the plans registered again
     assert report.compliant and report.engine == "durable"
@@ -89,7 +90,7 @@ def test_a_worker_that_stops_answering_is_killed(
 
 def test_a_server_survives_a_crashing_evaluation(monkeypatch: pytest.MonkeyPatch) -> None:
     app = create_app(Settings(rules=tuple(str(p) for p in RULES), engine="durable"))
-    body = {"declaration": huge_amount(), "as_of": "2023-09-30"}
+    body = {"declaration": tiny_amounts(), "as_of": "2023-09-30"}
     with TestClient(app, raise_server_exceptions=False) as client:
         monkeypatch.setattr(compiler, "engine_safe", lambda value: True)
         crashed = client.post("/v1/assessments", json=body)
@@ -110,8 +111,8 @@ def test_the_cli_reports_a_crash_with_exit_4(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    declaration = tmp_path / "huge.yaml"
-    declaration.write_text(yaml.safe_dump(huge_amount()))
+    declaration = tmp_path / "tiny.yaml"
+    declaration.write_text(yaml.safe_dump(tiny_amounts()))
     script = (
         "import sys; from govrules import compiler, cli; "
         "compiler.engine_safe = lambda value: True; sys.exit(cli.main())"

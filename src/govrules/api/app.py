@@ -14,6 +14,7 @@ from pydantic.json_schema import models_json_schema
 
 from .. import __version__
 from .guard import BodyGuard
+from .guard import Hardening
 from .problems import install_handlers
 from .routers import assessments
 from .routers import health
@@ -60,9 +61,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_handlers(app)
     for module in (assessments, rulesets, lint, health, pages):
         app.include_router(module.router)
+    if settings.db:
+        # The register (its routes need a database; the routes above never do).
+        from ..register import Register
+        from .routers import register
+
+        app.state.register = Register.open(settings.db)
+        app.include_router(register.router)
+        app.include_router(register.pages)
     app.add_middleware(
         BodyGuard, max_body_bytes=settings.max_body_bytes, body_timeout=settings.body_timeout
     )
+    app.add_middleware(Hardening)  # outermost: its headers go on every answer, 413s included
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

@@ -157,7 +157,7 @@ def read_assessment(
     """Parse and validate an assessment request (JSON wrapper, or a raw YAML declaration).
 
     ``as_of`` and ``rulesets`` are the query parameters; in JSON they may be given in the body
-    instead, but not in both places.
+    instead, but not in both places. A body value of null is the same as leaving it out.
     """
     fmt = body_kind(content_type)
     data, index = parse(raw, fmt)
@@ -188,8 +188,9 @@ def read_assessment(
                     *_at(index, (key,), key=True),
                 )
             )
+    # null means "not given", as the OpenAPI document says: the default applies.
     date = as_of
-    if "as_of" in data:
+    if data.get("as_of") is not None:
         got = _date(data["as_of"], "as_of", _at(index, ("as_of",)))
         if isinstance(got, InputIssue):
             issues.append(got)
@@ -204,7 +205,7 @@ def read_assessment(
         else:
             date = got
     names = rulesets
-    if "rulesets" in data:
+    if data.get("rulesets") is not None:
         value = data["rulesets"]
         where = _at(index, ("rulesets",))
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):

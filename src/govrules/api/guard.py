@@ -28,7 +28,11 @@ from starlette.types import Scope
 from starlette.types import Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from ..declaration import size_words
 from .settings import get_settings
+
+#: Largest total size of a request's headers (names, values and separators); more is 431.
+MAX_HEADER_BYTES = 16 * 1024
 
 
 class BodyGuard:
@@ -42,6 +46,16 @@ class BodyGuard:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        head = sum(len(k) + len(v) + 4 for k, v in scope.get("headers", ()))
+        if head > MAX_HEADER_BYTES:
+            await _refuse(
+                send,
+                431,
+                "headers_too_large",
+                f"the request headers ({head:,} bytes) are larger than the limit of "
+                f"{MAX_HEADER_BYTES:,} bytes",
+            )
             return
         announced = _content_length(scope)
         if announced is not None and announced > self.max_body_bytes:
@@ -84,8 +98,75 @@ class BodyGuard:
         await self.app(scope, replay, send)
 
     def _too_large(self, announced: int | None) -> str:
-        size = f" ({announced} bytes)" if announced is not None else ""
-        return f"the request body{size} is larger than the limit of {self.max_body_bytes} bytes"
+        size = f"is {size_words(announced)}, more" if announced is not None else "is more"
+        limit = self.max_body_bytes
+        return (
+            f"the request body {size} than the limit of {size_words(limit)} ({limit:,} bytes); "
+            "a declaration is a few kilobytes, so check that this is the right file"
+        )
+
+
+#: The Content-Security-Policy of every HTML page: no script at all, styles inline only, forms
+#: posted back here. /docs (the Swagger UI) needs its scripts and styles, and nothing else.
+PAGE_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+DOCS_POLICY = (
+    "default-src 'none'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: "
+    "https://fastapi.tiangolo.com; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+
+
+class Hardening:
+    """ASGI middleware: security headers on every answer, and HEAD answered as GET.
+
+    Every response gets ``X-Content-Type-Options: nosniff`` and ``Referrer-Policy:
+    no-referrer``; HTML pages also get a ``Content-Security-Policy`` and ``X-Frame-Options``.
+    A HEAD request is served as the GET of the same URL, with the headers of the GET answer
+    (its Content-Length included) and no body, as HTTP requires.
+    """
+
+    def __init__(self, app: ASGIApp, docs_path: str = "/docs") -> None:
+        self.app = app
+        self.docs_path = docs_path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        is_head = scope["method"] == "HEAD"
+        if is_head:
+            scope = {**scope, "method": "GET"}
+        policy = DOCS_POLICY if scope["path"].startswith(self.docs_path) else PAGE_POLICY
+
+        async def guarded_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", ()))
+                names = {name.lower() for name, _ in headers}
+                extra = [
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"no-referrer"),
+                ]
+                html = any(
+                    name.lower() == b"content-type" and value.startswith(b"text/html")
+                    for name, value in headers
+                )
+                if html:
+                    extra += [
+                        (b"content-security-policy", policy.encode()),
+                        (b"x-frame-options", b"DENY"),
+                    ]
+                headers += [(k, v) for k, v in extra if k not in names]
+                message = {**message, "headers": headers}
+            elif message["type"] == "http.response.body" and is_head:
+                if message.get("more_body", False):
+                    return  # drop the body: only the final, empty chunk is sent
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app(scope, receive, guarded_send)
 
 
 def _content_length(scope: Scope) -> int | None:

@@ -162,6 +162,10 @@ class DeclarationRef(BaseModel):
     place: str
     name: str
     source: str | None
+    sha256: str | None = Field(
+        description="sha256 of the declaration's canonical JSON (keys sorted, dates as ISO "
+        "text, only the fields it states): the same whether it was sent as YAML or JSON."
+    )
 
 
 class Summary(BaseModel):
@@ -212,6 +216,7 @@ class ReportOut(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     format: Literal["govrules/report/v1"]
+    govrules_version: str = Field(description="The version of govrules that made the report.")
     as_of: str
     declaration: DeclarationRef
     rulesets: list[RulesetRef]

@@ -14,16 +14,20 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
 from ..checker import Program
+from ..declaration import size_words
 from ..errors import RuleError
 from ..evaluator import Engine
 from ..evaluator import bundled_rules_dir
+from ..evaluator import display_path
 from ..evaluator import load_sources
 from ..evaluator import read_source
 from ..evaluator import rule_files
@@ -33,6 +37,18 @@ from .problems import ApiError
 from .settings import Settings
 
 SUBSET_CACHE_SIZE = 8
+
+
+def _served_name(path: Path, root: Path) -> str:
+    """How a rule file is named in answers: by its place under the folder or file it was
+    loaded from (``local/northshire.gr``), never by the server's absolute path."""
+    shown = display_path(path)
+    if shown != str(path):
+        return shown  # a bundled file: rules/…
+    try:
+        return path.resolve().relative_to(root.parent.resolve()).as_posix()
+    except ValueError:
+        return path.name
 
 
 class Service:
@@ -45,8 +61,10 @@ class Service:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        paths = list(settings.rules) if settings.rules else [bundled_rules_dir()]
-        self._sources: tuple[Source, ...] = tuple(read_source(p) for p in rule_files(paths))
+        paths = [Path(p) for p in settings.rules] if settings.rules else [bundled_rules_dir()]
+        self._sources: tuple[Source, ...] = tuple(
+            read_source(f, _served_name(f, root)) for root in paths for f in rule_files([root])
+        )
         self.program: Program = load_sources(self._sources)
         self.engine = Engine(self.program, settings.engine)
         self._names = tuple(info.name for info in self.program.rulesets)
@@ -146,11 +164,24 @@ class Service:
 
     # -- lint ----------------------------------------------------------------------------------
 
-    @staticmethod
-    def lint(text: str, name: str) -> list[dict[str, Any]]:
-        """Diagnostics for one rule file checked on its own, as ``govrules lint`` does."""
+    def lint(self, text: str, name: str) -> list[dict[str, Any]]:
+        """Diagnostics for one rule file checked on its own, as ``govrules lint`` does.
+
+        The text is parsed without the shared parse cache: texts sent to be linted are one-offs
+        and must not push out the rule files the service keeps. Checking stops at
+        ``settings.lint_timeout`` seconds with a ``check_timeout`` diagnostic.
+        """
+        if len(text.encode("utf-8", "surrogatepass")) > self.settings.max_lint_bytes:
+            limit = self.settings.max_lint_bytes
+            raise ApiError(
+                413,
+                "body_too_large",
+                f"lint takes at most {size_words(limit)} ({limit:,} bytes) of rule text per "
+                "request; check larger rulesets with 'govrules lint'",
+            )
+        deadline = time.monotonic() + self.settings.lint_timeout
         try:
-            load_sources([Source(text, name)])
+            load_sources([Source(text, name)], cache=False, deadline=deadline)
         except RuleError as err:
             return [d.to_json() for d in err.diagnostics]
         return []

@@ -19,6 +19,7 @@ from ..evaluator import EngineName
 
 ENV_PREFIX = "GOVRULES_"
 DEFAULT_MAX_BODY_BYTES = 1 << 20
+DEFAULT_MAX_LINT_BYTES = 256 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +45,13 @@ class Settings:
     header_timeout: float = 10.0
     """Seconds a client has to send a request's headers once it starts (then the connection is
     closed)."""
+    max_lint_bytes: int = DEFAULT_MAX_LINT_BYTES
+    """Largest rule text ``POST /v1/lint`` checks (413 above); linting is CPU work."""
+    lint_timeout: float = 4.0
+    """Seconds ``POST /v1/lint`` may spend checking before it answers with a diagnostic."""
+    db: str | None = None
+    """The register's database URL (``GOVRULES_DB``); ``None`` serves no register routes.
+    ``govrules serve`` always sets it (by default to a SQLite file)."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -64,6 +72,9 @@ class Settings:
             max_body_bytes=int(_number(env, "MAX_BODY_BYTES", defaults.max_body_bytes)),
             body_timeout=_number(env, "BODY_TIMEOUT", defaults.body_timeout),
             header_timeout=_number(env, "HEADER_TIMEOUT", defaults.header_timeout),
+            max_lint_bytes=int(_number(env, "MAX_LINT_BYTES", defaults.max_lint_bytes)),
+            lint_timeout=_number(env, "LINT_TIMEOUT", defaults.lint_timeout),
+            db=env.get(f"{ENV_PREFIX}DB") or None,
         )
 
     def to_env(self) -> dict[str, str]:
@@ -74,6 +85,9 @@ class Settings:
             f"{ENV_PREFIX}MAX_BODY_BYTES": str(self.max_body_bytes),
             f"{ENV_PREFIX}BODY_TIMEOUT": repr(self.body_timeout),
             f"{ENV_PREFIX}HEADER_TIMEOUT": repr(self.header_timeout),
+            f"{ENV_PREFIX}MAX_LINT_BYTES": str(self.max_lint_bytes),
+            f"{ENV_PREFIX}LINT_TIMEOUT": repr(self.lint_timeout),
+            f"{ENV_PREFIX}DB": self.db or "",
         }
 
 

@@ -17,6 +17,7 @@ from jinja2 import PackageLoader
 from jinja2 import select_autoescape
 from starlette.datastructures import UploadFile
 
+from ...render import printable_data
 from ..body import decode
 from ..body import parse
 from ..body import query_date
@@ -109,4 +110,4 @@ async def assess_form(
     except ApiError as err:
         return _page(err.status, **context, form=form_values, error=err.body())
     report["declaration"]["source"] = source
-    return _page(**context, form=form_values, report=report)
+    return _page(**context, form=form_values, report=printable_data(report))
