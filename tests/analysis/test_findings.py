@@ -157,6 +157,9 @@ def test_a_comment_in_the_rules_explains_a_finding() -> None:
     assert f.code == "never_fail" and f.explained == "an exemption cannot fail"
     (f,) = run(rule("T-1", body, note="# analyze: never_pass -- wrong code\n"))
     assert f.explained is None
+    long = "# analyze: never_fail --\n#   an exemption\n#   cannot fail\n# other words\n"
+    (f,) = run(rule("T-1", body, note=long))
+    assert f.explained == "an exemption cannot fail"
 
 
 def test_financial_years_and_month_shifts_are_analysed() -> None:

@@ -25,25 +25,34 @@ from .checks import Analysis
 from .checks import Finding
 
 _NOTE = re.compile(
-    r"#\s*analy[sz]e:\s*(?P<code>[a-z_]+)(?:\s+(?P<subject>[^\s-][^\s]*))?\s*--\s*(?P<reason>.+)"
+    r"#\s*analy[sz]e:\s*(?P<code>[a-z_]+)(?:\s+(?P<subject>[^\s-][^\s]*))?\s*--\s*(?P<reason>.*)"
 )
 
 
 def notes_of(finding: Finding) -> list[tuple[str, str | None, str]]:
-    """``(code, subject, reason)`` of every ``# analyze:`` comment of the finding's rule."""
+    """``(code, subject, reason)`` of every ``# analyze:`` comment of the finding's rule.
+
+    A reason may go on over the next comment lines, indented after the ``#``.
+    """
     rule = finding.rule
     source = rule.source
     span = rule.rule.span
-    lines = [source.line_text(n) for n in range(span.line, span.end_line + 1)]
-    above = span.line - 1
-    while above >= 1 and source.line_text(above).lstrip().startswith("#"):
-        lines.append(source.line_text(above))
-        above -= 1
-    out = []
-    for line in lines:
+    first = span.line - 1
+    while first >= 1 and source.line_text(first).lstrip().startswith("#"):
+        first -= 1
+    lines = [source.line_text(n) for n in range(first + 1, span.end_line + 1)]
+    out: list[tuple[str, str | None, str]] = []
+    for k, line in enumerate(lines):
         m = _NOTE.search(line)
-        if m:
-            out.append((m["code"], m["subject"], m["reason"].strip()))
+        if not m:
+            continue
+        reason = [m["reason"].strip()] if m["reason"].strip() else []
+        for more in lines[k + 1 :]:
+            rest = more.strip()
+            if not rest.startswith("#  ") or "analyze:" in rest:
+                break
+            reason.append(rest[1:].strip())
+        out.append((m["code"], m["subject"], " ".join(reason)))
     return out
 
 
