@@ -213,3 +213,16 @@ def test_rule_files_outside_a_folder_context_still_load(path: str) -> None:
     result = runner.invoke(main, ["analyze", str(ROOT / "rules" / "national" / "workforce.gr")])
     assert result.exit_code == 3  # it uses a parameter of place-governance.gr
     assert "unknown_name" in result.output or "unknown_parameter" in result.output
+
+
+def test_rules_that_need_longer_lists_are_checked_with_longer_lists() -> None:
+    sectors = "good_practice.digital.information_sharing_sectors"
+    four = '["primary_care", "community_health", "mental_health", "social_care"]'
+    a = rule("T-1", f"    require all s in {four} satisfy s in {sectors}")
+    b = rule("T-2", f"    require count({sectors}) <= 3")
+    (f,) = run(a, b)
+    assert (f.code, f.rule.id, f.others) == ("contradiction", "T-2", ("T-1",))
+    assert f.example is not None
+    assert (
+        len(f.example.declaration["good_practice"]["digital"]["information_sharing_sectors"]) >= 4
+    )

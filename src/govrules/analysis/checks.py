@@ -304,22 +304,37 @@ def analyze(program: Program, focus: set[str] | None = None) -> Analysis:
         analysis.findings += kept
         # A rule that never passes, fails or applies would pair with everything: left out.
         odd = {f.rule.id for f in single}
-        for f in single:
-            if f not in kept:
-                analysis.findings.append(
-                    Finding(
-                        "not_analysed",
-                        f.rule,
-                        f.rule.rule.span,
-                        f"{f.rule.id} is not compared with other rules: it passes only with "
-                        f"lists longer than the {LIST_BOUND} items the comparisons use",
-                    )
-                )
         paired = [f for f in rules if f.id not in odd]
         analysis.findings += _pairs(session, paired, derived, focus)
         analysis.findings += _uncovered(session, rules, focus)
+        # Rules that pass only with longer lists are compared in a space with longer lists.
+        longer = {f.rule.id for f in single if f not in kept}
+        if longer:
+            found = _longer_pairs(program, fmt, rules, odd - longer, longer, derived, analysis)
+            analysis.findings += [
+                f for f in found if focus is None or {f.rule.id, *f.others} & focus
+            ]
     analysis.seconds = time.perf_counter() - started
     return analysis
+
+
+def _longer_pairs(
+    program: Program,
+    fmt: str,
+    rules: list[Formulas],
+    odd: set[str],
+    longer: set[str],
+    derived: dict[str, set[str]],
+    analysis: Analysis,
+) -> list[Finding]:
+    """The pair checks of rules that pass only with lists longer than :data:`LIST_BOUND`."""
+    texts = Texts()
+    longest = max([LIST_BOUND, *_list_lengths(program)])
+    space = Space(DECLARATION_FORMATS[fmt], texts, longest)
+    tr = Translator(program, {fmt: space}, texts)
+    again = [Formulas(tr.rule(f.id)) for f in rules if f.id not in odd]
+    found = list(_pairs(_Session(space, texts, analysis), again, derived, longer))
+    return [f for f in found if f.rule.id in longer or set(f.others) & longer]
 
 
 def _list_lengths(program: Program) -> Iterator[int]:
@@ -349,31 +364,31 @@ def _timed_out(f: Formulas, what: str, err: TimeoutError) -> Finding:
 
 
 def _recheck(program: Program, found: list[Finding], analysis: Analysis) -> list[Finding]:
-    """Rules that cannot pass with short lists, asked again with lists as long as the
-    longest list the rules write (a rule may ask for all five of a parameter's items)."""
+    """Rules that never pass, fail or apply with short lists, asked again with lists as long
+    as the longest list the rules write (a rule may ask for all five of a parameter's items,
+    or for at most four items)."""
     longest = max([LIST_BOUND, *_list_lengths(program)])
     if longest == LIST_BOUND:
         return found
     out: list[Finding] = []
     for finding in found:
-        if finding.code != "never_pass":
-            out.append(finding)
-            continue
         texts = Texts()
         fmt = finding.rule.declaration_format
         space = Space(DECLARATION_FORMATS[fmt], texts, longest)
         try:
             f = Formulas(Translator(program, {fmt: space}, texts).rule(finding.rule.id))
             session = _Session(space, texts, analysis)
-            if session.model(f.passes) is not None:
-                continue
-            failing = session.model(f.fails)
+            ask = {"never_pass": f.passes, "never_fail": f.fails, "never_apply": f.applies}
+            if session.model(ask[finding.code]) is not None:
+                continue  # only the short lists made it so
+            shown = {"never_pass": f.fails, "never_fail": f.passes, "never_apply": f.not_applies}
+            witness = session.model(shown[finding.code])
         except (NotAnalysed, TimeoutError):
             out.append(finding)
             continue
         finding.message = finding.message.replace(f"up to {LIST_BOUND}", f"up to {longest}")
-        if failing is not None:
-            finding.example = example(session, failing, [f])
+        if witness is not None:
+            finding.example = example(session, witness, [f])
         out.append(finding)
     return out
 
