@@ -10,6 +10,7 @@ document's own folder (for a local file that overrides national parameters).
 
 from __future__ import annotations
 
+import asyncio
 import re
 import threading
 from pathlib import Path
@@ -119,25 +120,34 @@ def did_close(ls: RulesServer, params: lsp.DidCloseTextDocumentParams) -> None:
     ls.analysis.pop(uri, None)
 
 
+#: One analysis at a time: the solver's Python binding shares one context between threads.
+_SOLVER = threading.Lock()
+
+
 @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE, lsp.SaveOptions(include_text=False))
-def did_save(ls: RulesServer, params: lsp.DidSaveTextDocumentParams) -> None:
-    """Analyse the saved file's rules with the solver, in the background."""
+async def did_save(ls: RulesServer, params: lsp.DidSaveTextDocumentParams) -> None:
+    """Analyse the saved file's rules with the solver, off the editor's thread."""
     uri = params.text_document.uri
     version = ls.versions.get(uri)
-    threading.Thread(target=_analyse, args=(ls, uri, version), daemon=True).start()
+    loop = asyncio.get_running_loop()
+    found = await loop.run_in_executor(None, _analyse, ls, uri)
+    if found is not None and ls.versions.get(uri) == version:
+        ls.analysis[uri] = found
+        _publish(ls, uri)
 
 
-def _analyse(ls: RulesServer, uri: str, version: int | None) -> None:
+def _analyse(ls: RulesServer, uri: str) -> list[lsp.Diagnostic] | None:
     from ..analysis import analyze
     from ..analysis.report import explain
     from ..analysis.report import short_example
 
     path = _path(uri)
-    diagnostics, program = ls.rules.check(path)
-    if program is None or diagnostics:
-        return
-    mine = {r.id for r in program.rules if r.source.name == path}
-    result = analyze(program, focus=mine)
+    with _SOLVER:
+        diagnostics, program = ls.rules.check(path)
+        if program is None or diagnostics:
+            return None
+        mine = {r.id for r in program.rules if r.source.name == path}
+        result = analyze(program, focus=mine)
     explain(result, {r.id: r for r in program.rules})
     found = []
     for f in result.findings:
@@ -150,9 +160,7 @@ def _analyse(ls: RulesServer, uri: str, version: int | None) -> None:
             else lsp.DiagnosticSeverity.Warning
         )
         found.append(to_lsp(d, severity))
-    if ls.versions.get(uri) == version:
-        ls.analysis[uri] = found
-        _publish(ls, uri)
+    return found
 
 
 def _line(ls: RulesServer, uri: str, line: int) -> str:
