@@ -5,6 +5,7 @@ definitions."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import shutil
 import sys
 from collections.abc import AsyncIterator
@@ -60,20 +61,31 @@ def rules(tmp_path: Path) -> Path:
     return target
 
 
-@pytest.fixture
-async def client(rules: Path) -> AsyncIterator[Client]:
+@contextlib.asynccontextmanager
+async def started(root: Path, options: object = None) -> AsyncIterator[Client]:
+    """``govrules lsp`` started as an editor starts it, and stopped as an editor stops it."""
     c = Client()
     await c.lc.start_io(sys.executable, "-c", "from govrules.cli import main; main()", "lsp")
     await c.lc.initialize_async(
         lsp.InitializeParams(
-            capabilities=lsp.ClientCapabilities(), root_uri=from_fs_path(str(rules))
+            capabilities=lsp.ClientCapabilities(),
+            root_uri=from_fs_path(str(root)),
+            initialization_options=options,
         )
     )
     c.lc.initialized(lsp.InitializedParams())
-    yield c
-    await c.lc.shutdown_async(None)
-    c.lc.exit(None)
-    await c.lc.stop()
+    try:
+        yield c
+    finally:
+        await c.lc.shutdown_async(None)
+        c.lc.exit(None)
+        await c.lc.stop()
+
+
+@pytest.fixture
+async def client(rules: Path) -> AsyncIterator[Client]:
+    async with started(rules) as c:
+        yield c
 
 
 def _open(c: Client, path: Path) -> tuple[str, list[str]]:
@@ -234,3 +246,23 @@ rule LOC-1 {
     assert got[0].severity == lsp.DiagnosticSeverity.Warning
     assert got[0].range.start.line == 5
     assert "e.g. as of" in got[0].message  # the counter-example, as a hint
+
+
+async def test_the_editor_may_name_rules_to_load_before_a_local_file(tmp_path: Path) -> None:
+    local = tmp_path / "local.gr"
+    local.write_text(
+        'ruleset "northshire-local" version "1"\n'
+        "override param place_governance_due: date = 2023-06-30\n"
+        '    because "the ICB board agreed a later date"\n',
+        encoding="utf-8",
+    )
+    async with started(tmp_path) as alone:
+        uri, _ = _open(alone, local)
+        got = await alone.wait(uri, lambda d: True)
+        assert [d.code for d in got] == ["nothing_to_override"]
+    options = {"rules": [str(ROOT / "rules" / "national")]}
+    async with started(tmp_path, options) as c:
+        uri, lines = _open(c, local)
+        assert await c.wait(uri, lambda d: True) == []
+        text = await _hover(c, uri, _at(lines, "place_governance_due"))
+        assert "`2023-06-30`" in text and "Overridden in local.gr:2" in text
