@@ -363,3 +363,8 @@ def _register_commands() -> None:
 
 _register_commands()
 register_policy_commands(main)  # fmt, test, diff (cli_policy.py)
+
+
+from .cli_tools import add_tools  # noqa: E402 - the rule writers' commands
+
+add_tools(main)  # analyze, lsp (cli_tools.py)

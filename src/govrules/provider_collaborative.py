@@ -113,8 +113,9 @@ _CONFIG = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 def _key(text: str) -> str:
-    """A name as the rule language compares it: case-folded, spaces collapsed."""
-    return " ".join(text.split()).casefold()
+    """A name as the rule language compares it: case-folded, spaces collapsed, ``&`` as
+    ``and`` (so two spellings of one name are one name here too)."""
+    return " ".join(text.replace("&", " and ").split()).casefold()
 
 
 def _first_repeat(entries: list[tuple[str, ...]]) -> str | None:

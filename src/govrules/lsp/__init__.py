@@ -1,0 +1,1 @@
+"""The language server for rule files (``govrules lsp``). See ``docs/editors.md``."""
