@@ -266,3 +266,21 @@ async def test_the_editor_may_name_rules_to_load_before_a_local_file(tmp_path: P
         assert await c.wait(uri, lambda d: True) == []
         text = await _hover(c, uri, _at(lines, "place_governance_due"))
         assert "`2023-06-30`" in text and "Overridden in local.gr:2" in text
+
+
+async def test_formatting_gives_the_layout_of_govrules_fmt(client: Client, tmp_path: Path) -> None:
+    from govrules.fmt import format_text
+    from govrules.source import Source
+
+    path = tmp_path / "messy.gr"
+    messy = 'ruleset "x" version "1"\nsource "004" "s"\nrule X-1 {   title "t"  severity must\n'
+    messy += ' require   place.population>1\n cite "004" section "s" "x" explain "e" remedy "r" }\n'
+    path.write_text(messy)
+    uri, _ = _open(client, path)
+    options = lsp.FormattingOptions(tab_size=4, insert_spaces=True)
+    edits = await client.lc.text_document_formatting_async(
+        lsp.DocumentFormattingParams(_doc(uri), options)
+    )
+    assert edits is not None and len(edits) == 1
+    assert edits[0].new_text == format_text(Source(messy, str(path)))
+    assert "require place.population > 1" in edits[0].new_text

@@ -3,7 +3,8 @@
 Features: diagnostics as you type (those of ``govrules lint``) and, on save, the findings of
 ``govrules analyze`` for the rules of the saved file; hover on parameters, rule IDs, sources
 and declaration field paths; go to definition of parameters, rules and sources; completion of
-field paths after ``.``, parameters, rule IDs and keywords; document symbols. Editors may pass
+field paths after ``.``, parameters, rule IDs and keywords; document symbols; formatting with
+``govrules fmt``'s layout. Editors may pass
 ``{"rules": ["path", ...]}`` as initialization options: rule files or folders loaded before a
 document's own folder (for a local file that overrides national parameters).
 """
@@ -23,6 +24,9 @@ from pygls.uris import to_fs_path
 
 from .. import __version__
 from ..errors import Diagnostic
+from ..errors import RuleError
+from ..fmt import format_text
+from ..source import Source
 from . import index
 from .index import RULE_ID
 from .index import Workspace
@@ -301,3 +305,20 @@ def symbols(ls: RulesServer, params: lsp.DocumentSymbolParams) -> list[lsp.Docum
 def serve() -> None:
     """Serve over standard input and output until the editor says exit."""
     server.start_io()
+
+
+@server.feature(lsp.TEXT_DOCUMENT_FORMATTING)
+def formatting(ls: RulesServer, params: lsp.DocumentFormattingParams) -> list[lsp.TextEdit] | None:
+    """The document in the canonical layout of ``govrules fmt`` (one edit for the whole text);
+    nothing while the text does not parse (its diagnostics say why)."""
+    document = ls.workspace.get_text_document(params.text_document.uri)
+    text = document.source
+    try:
+        formatted = format_text(Source(text, _path(params.text_document.uri)))
+    except RuleError:
+        return None
+    if formatted == text:
+        return []
+    lines = text.split("\n")
+    end = lsp.Position(len(lines) - 1, len(lines[-1]))
+    return [lsp.TextEdit(range=lsp.Range(lsp.Position(0, 0), end), new_text=formatted)]
