@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.resources
+import re
 import sys
 import threading
 from collections.abc import Callable
@@ -111,8 +112,37 @@ def declaration_files(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def rule_files(paths: Iterable[str | Path]) -> list[Path]:
-    """Rule files named by ``paths``: files as given, folders searched for ``*.gr`` in order."""
-    return _expand(paths, lambda f: f.suffix == RULE_SUFFIX, "rule file", f"*{RULE_SUFFIX}")
+    """Rule files named by ``paths``: files as given, folders searched for ``*.gr`` in order,
+    and the name of a bundled ruleset (``national-2022``) for its files, wherever the package
+    is installed (a file or folder of that name in the current folder comes first)."""
+    out: list[Path] = []
+    for raw in paths:
+        named = None if Path(raw).exists() else bundled_ruleset_files(str(raw))
+        if named:
+            out.extend(named)
+        else:
+            out.extend(
+                _expand([raw], lambda f: f.suffix == RULE_SUFFIX, "rule file", f"*{RULE_SUFFIX}")
+            )
+    return out
+
+
+def bundled_rulesets() -> dict[str, list[Path]]:
+    """The bundled rulesets by name, each with its files in load order (headers only read)."""
+    found: dict[str, list[Path]] = {}
+    for path in sorted(bundled_rules_dir().rglob(f"*{RULE_SUFFIX}")):
+        header = _HEADER.search(path.read_text(encoding="utf-8"))
+        if header:
+            found.setdefault(header.group(1), []).append(path)
+    return found
+
+
+_HEADER = re.compile(r'^\s*ruleset\s+"([^"\\\n]*)"', re.MULTILINE)
+
+
+def bundled_ruleset_files(name: str) -> list[Path] | None:
+    """The files of the bundled ruleset called ``name``, or None if there is none."""
+    return bundled_rulesets().get(name)
 
 
 def display_path(path: str | Path) -> str:

@@ -29,11 +29,11 @@ from .declaration import load_declaration
 from .errors import NoVerdictError
 from .errors import UsageError
 from .evaluator import Engine
-from .evaluator import bundled_rules_dir
+from .evaluator import bundled_ruleset_files
+from .evaluator import bundled_rulesets
 from .evaluator import declaration_files
 from .evaluator import load_rulesets
 from .evaluator import load_sources
-from .evaluator import read_source
 from .formats import DECLARATION_IDENTITY
 from .report import Finding
 from .report import Report
@@ -53,13 +53,9 @@ def load_side(spec: str, rev: str | None = None) -> Program:
     """
     if rev is not None:
         return load_sources(git_sources(Path(spec), rev))
-    if Path(spec).exists():
+    if Path(spec).exists() or bundled_ruleset_files(spec):
         return load_rulesets([spec])
-    bundled = load_rulesets([bundled_rules_dir()])
-    for info in bundled.rulesets:
-        if info.name == spec:
-            return load_sources(read_source(Path(f)) for f in info.files)
-    names = ", ".join(sorted(i.name for i in bundled.rulesets))
+    names = ", ".join(sorted(bundled_rulesets()))
     raise UsageError(f"{spec}: not a rule file or folder, nor a bundled ruleset ({names})")
 
 
