@@ -18,42 +18,19 @@ Semantics in brief:
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Callable
 from typing import Any
 
 from . import ast
+from . import values
 from .checker import CheckedRule
 from .checker import Program
 from .dates import Duration
-from .dates import shift
+from .values import fact_view as fact_view
+from .values import financial_year as financial_year
+from .values import norm as norm
 
 Fn = Callable[["Ctx"], Any]
-
-
-_NORMALISED: dict[str, str] = {}
-
-
-def norm(value: Any) -> Any:
-    """The comparison key of a value: texts case-folded with whitespace collapsed and ``&``
-    read as ``and``.
-
-    Examples:
-        >>> norm("  Northshire   County Council ")
-        'northshire county council'
-        >>> norm("Health & Wellbeing Board") == norm("health and wellbeing board")
-        True
-        >>> norm(3)
-        3
-    """
-    if type(value) is not str:
-        return value
-    key = _NORMALISED.get(value)
-    if key is None:
-        key = " ".join(value.replace("&", " and ").split()).casefold()
-        if len(_NORMALISED) < 100_000:  # names recur across declarations; bound the memory
-            _NORMALISED[value] = key
-    return key
 
 
 class Ctx:
@@ -165,12 +142,7 @@ class Compiler:
             return self._path(e, lets, loop_vars)
         if isinstance(e, ast.Negate):
             f = c(e.operand, lets, loop_vars)
-
-            def negate(ctx: Ctx) -> Any:
-                v = f(ctx)
-                return None if v is None else -v
-
-            return negate
+            return lambda ctx: values.negate(f(ctx))
         if isinstance(e, ast.Binary):
             return _binary(e.op, c(e.left, lets, loop_vars), c(e.right, lets, loop_vars))
         if isinstance(e, ast.Compare):
@@ -337,20 +309,6 @@ def _missing_prefix(doc: dict[str, Any], path: ast.Path) -> str:
     return path.text()
 
 
-def fact_view(value: Any) -> Any:
-    """How a value read by a rule is shown among a finding's facts.
-
-    A list of named items is shown by their names; anything else as it is.
-
-    Examples:
-        >>> fact_view([{"name": "A", "tier": "upper"}, {"name": "B", "tier": "lower"}])
-        ['A', 'B']
-    """
-    if type(value) is list and value and all(type(v) is dict and "name" in v for v in value):
-        return [v["name"] for v in value]
-    return value
-
-
 def _restore(ctx: Ctx, var: str, saved: Any) -> None:
     if saved is None:
         ctx.vars.pop(var, None)
@@ -362,138 +320,21 @@ def _param_value(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
-def _calendar(op: str, a: Any, b: Any) -> Any:
-    """Date arithmetic (``date ± duration``, ``date - date`` in days); ``None`` off the
-    calendar or for operands the checker would not have let through."""
-    try:
-        if type(a) is dt.date:
-            if type(b) is Duration:
-                return shift(a, b if op == "+" else b.negated())
-            if type(b) is dt.date and op == "-":
-                return (a - b).days
-        elif type(a) is Duration and type(b) is dt.date and op == "+":
-            return shift(b, a)
-    except OverflowError:
-        return None
-    return None
-
-
-_DATED = (dt.date, Duration)
+_BINARY = {"+": values.add, "-": values.sub, "*": values.mul, "/": values.div}
 
 
 def _binary(op: str, left: Fn, right: Fn) -> Fn:
-    if op == "+":
-
-        def add(ctx: Ctx) -> Any:
-            a, b = left(ctx), right(ctx)
-            if type(a) is list:
-                return a + (b if type(b) is list else [] if b is None else [b])
-            if a is None or b is None:
-                return None
-            if isinstance(a, _DATED) or isinstance(b, _DATED):
-                return _calendar("+", a, b)
-            try:
-                return _finite(a + b)
-            except OverflowError:
-                return None
-
-        return add
-    if op == "-":
-
-        def sub(ctx: Ctx) -> Any:
-            a, b = left(ctx), right(ctx)
-            if a is None or b is None:
-                return None
-            if isinstance(a, _DATED) or isinstance(b, _DATED):
-                return _calendar("-", a, b)
-            try:
-                return _finite(a - b)
-            except OverflowError:
-                return None
-
-        return sub
-    if op == "*":
-
-        def mul(ctx: Ctx) -> Any:
-            a, b = left(ctx), right(ctx)
-            if a is None or b is None:
-                return None
-            try:
-                return _finite(a * b)
-            except OverflowError:
-                return None
-
-        return mul
-
-    def div(ctx: Ctx) -> Any:
-        a, b = left(ctx), right(ctx)
-        if a is None or b is None or b == 0:
-            return None
-        try:
-            return _finite(a / b)
-        except OverflowError:
-            return None
-
-    return div
-
-
-def _finite(value: Any) -> Any:
-    """A number, or ``None`` for a float that overflowed to infinity: too large is unknown,
-    as division by zero is."""
-    if value.__class__ is float and not math.isfinite(value):
-        return None
-    return value
-
-
-def _member(item: Any, container: Any) -> Any:
-    if item is None or container is None:
-        return None
-    if type(container) is str:
-        return norm(item) in norm(container)
-    key = norm(item)
-    return any(norm(x) == key for x in container)
-
-
-_ORDER: dict[str, Callable[[Any, Any], bool]] = {
-    "<": lambda a, b: bool(a < b),
-    "<=": lambda a, b: bool(a <= b),
-    ">": lambda a, b: bool(a > b),
-    ">=": lambda a, b: bool(a >= b),
-}
+    apply = _BINARY[op]
+    return lambda ctx: apply(left(ctx), right(ctx))
 
 
 def _compare(op: str, left: Fn, right: Fn) -> Fn:
-    if op in ("==", "!="):
-        want = op == "=="
-
-        def eq(ctx: Ctx) -> Any:
-            a, b = left(ctx), right(ctx)
-            if a is None or b is None:
-                return None
-            return (norm(a) == norm(b)) is want
-
-        return eq
-    if op in ("in", "not in"):
-        positive = op == "in"
-
-        def in_(ctx: Ctx) -> Any:
-            v = _member(left(ctx), right(ctx))
-            return v if v is None or positive else not v
-
-        return in_
     if op == "contains":
-        return lambda ctx: _member(right(ctx), left(ctx))
-    order = _ORDER[op]
-
-    def ordered(ctx: Ctx) -> Any:
-        a, b = left(ctx), right(ctx)
-        if a is None or b is None:
-            return None
-        if type(a) is str:  # texts order as they compare: case-folded, spaces collapsed
-            return order(norm(a), norm(b))
-        return order(a, b)
-
-    return ordered
+        return lambda ctx: values.member(right(ctx), left(ctx))
+    apply: Callable[[Any, Any], bool | None] = values.COMPARISONS.get(op) or (
+        values.member if op == "in" else values.not_member
+    )
+    return lambda ctx: apply(left(ctx), right(ctx))
 
 
 def _test(kind: str, operand: Fn) -> Fn:
@@ -555,54 +396,9 @@ def _or(fs: list[Fn]) -> Fn:
     return or_
 
 
-def financial_year(date: dt.date) -> str:
-    """The label of the financial year (1 April to 31 March) that holds a date.
-
-    Examples:
-        >>> financial_year(dt.date(2024, 3, 31)), financial_year(dt.date(2024, 4, 1))
-        ('2023/24', '2024/25')
-        >>> financial_year(dt.date(1999, 12, 31))
-        '1999/00'
-    """
-    start = date.year if date.month >= 4 else date.year - 1
-    return f"{start}/{(start + 1) % 100:02d}"
-
-
 def _call(func: str, arg: Fn) -> Fn:
-    if func == "financial_year":
-
-        def fy(ctx: Ctx) -> Any:
-            v = arg(ctx)
-            return financial_year(v) if type(v) is dt.date else None
-
-        return fy
-    if func == "count":
-
-        def count(ctx: Ctx) -> Any:
-            v = arg(ctx)
-            return 0 if v is None else len(v)
-
-        return count
-    if func == "sum":
-
-        def sum_(ctx: Ctx) -> Any:
-            v = arg(ctx)
-            if v is None or None in v:
-                return None
-            try:
-                return _finite(sum(v))
-            except OverflowError:
-                return None
-
-        return sum_
-    pick = min if func == "min" else max
-
-    def extreme(ctx: Ctx) -> Any:
-        # A listed value that is missing ([a, b] with b not declared) makes the answer unknown.
-        v = arg(ctx)
-        return pick(v) if v and None not in v else None
-
-    return extreme
+    apply = values.financial_year if func == "financial_year" else values.CALLS[func]
+    return lambda ctx: apply(arg(ctx))
 
 
 class CompiledRule:

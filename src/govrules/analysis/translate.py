@@ -351,7 +351,7 @@ class Translator:
                 raise NotAnalysed("financial_year() of a value that is not a date", e.span)
             day = _const(v)
             if isinstance(day, dt.date):
-                return self.texts.literal(financial_year(day))
+                return self.texts.literal(str(financial_year(day)))
             start = financial_year_start(scope.space.decompose(v.value))
             return Val("text", v.defined, self.texts.label_of(start), start=start)
         if not isinstance(v, ListV):
