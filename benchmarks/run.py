@@ -46,7 +46,7 @@ from govrules import Engine  # noqa: E402
 from govrules import PlaceDeclaration  # noqa: E402
 from govrules import load_rulesets  # noqa: E402
 from govrules import syntax  # noqa: E402
-from govrules.evaluator import durable_available  # noqa: E402
+from govrules.backends.durable_backend import available as durable_available  # noqa: E402
 
 AS_OF = dt.date(2023, 9, 30)
 CONNECTIONS = 16

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from govrules import Engine
 from govrules import PlaceDeclaration
 from govrules import load_rulesets
-from govrules.evaluator import durable_available
+from govrules.backends.durable_backend import available as durable_available
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))

@@ -15,7 +15,7 @@ import pytest
 from govrules import evaluate
 from govrules import load_declaration
 from govrules import load_rulesets
-from govrules.evaluator import durable_available
+from govrules.backends.durable_backend import available as durable_available
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml")) + sorted(

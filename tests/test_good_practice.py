@@ -14,7 +14,7 @@ import pytest
 
 from govrules import Engine
 from govrules import load_rulesets
-from govrules.evaluator import durable_available
+from govrules.backends.durable_backend import available as durable_available
 from govrules.report import Finding
 from support import SPEC_EXAMPLE
 from support import add_good_practice

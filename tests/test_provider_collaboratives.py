@@ -20,9 +20,9 @@ from govrules import evaluate
 from govrules import load_declaration
 from govrules import load_declaration_text
 from govrules import load_rulesets
+from govrules.backends.durable_backend import available as durable_available
 from govrules.checker import Program
 from govrules.declaration import validate_declaration
-from govrules.evaluator import durable_available
 from govrules.formats import DECLARATION_FORMATS
 from govrules.provider_collaborative import FORMAT
 from govrules.provider_collaborative import PC_EXAMPLE

@@ -23,11 +23,13 @@ from rich.console import Console
 from rich.progress import Progress
 
 from . import __version__
+from .backends import names as backend_names
 from .cli_policy import register as register_policy_commands
 from .declaration import load_declaration
 from .errors import DeclarationError
 from .errors import GovrulesError
 from .errors import RuleError
+from .evaluator import ENGINE_NAMES
 from .evaluator import Engine
 from .evaluator import EngineName
 from .evaluator import bundled_examples_dir
@@ -116,9 +118,12 @@ _RULES_OPTION = click.option(
 @click.option("--output", "-o", metavar="FILE", help="Write the report to FILE.")
 @click.option(
     "--engine",
-    type=click.Choice(["durable", "python"]),
-    default=None,
-    help="Rule engine (default: durable where it is available).",
+    type=click.Choice(ENGINE_NAMES),
+    default="auto",
+    show_default=True,
+    help="Rule engine back-end; auto: the first of "
+    + ", ".join(backend_names())
+    + " that can run here.",
 )
 @click.option("--color/--no-color", default=None, help="Colour in text output.")
 def check(
@@ -148,7 +153,7 @@ def check(
     if problems:
         click.echo("Error: " + "\n".join(problems), err=True)
         sys.exit(3)
-    chosen: EngineName = engine if engine in ("durable", "python") else "auto"  # type: ignore[assignment]
+    chosen: EngineName = engine or "auto"
     try:
         eng = Engine(program, chosen)
         reports = []
@@ -297,9 +302,12 @@ def rules_cmd(rules_paths: tuple[str, ...], fmt: str) -> None:
 @_RULES_OPTION
 @click.option(
     "--engine",
-    type=click.Choice(["durable", "python"]),
-    default=None,
-    help="Rule engine (default: durable where it is available).",
+    type=click.Choice(ENGINE_NAMES),
+    default="auto",
+    show_default=True,
+    help="Rule engine back-end; auto: the first of "
+    + ", ".join(backend_names())
+    + " that can run here.",
 )
 @click.option(
     "--max-body-bytes",
@@ -337,7 +345,7 @@ def serve(
     from .api.settings import Settings
     from .register.commands import check_exposure
 
-    chosen: EngineName = engine if engine in ("durable", "python") else "auto"  # type: ignore[assignment]
+    chosen: EngineName = engine or "auto"
     try:
         url = check_exposure(db, host, insecure)
         # Timeouts come from GOVRULES_BODY_TIMEOUT / GOVRULES_HEADER_TIMEOUT (seconds).

@@ -81,9 +81,7 @@ SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 """A place id: lowercase letters, digits and hyphens, not starting with a hyphen."""
 
 FINANCIAL_YEAR_PATTERN = (
-    r"^(?:19|20|21)(?:"
-    + "|".join(f"{n:02d}/{(n + 1) % 100:02d}" for n in range(100))
-    + r")$"
+    r"^(?:19|20|21)(?:" + "|".join(f"{n:02d}/{(n + 1) % 100:02d}" for n in range(100)) + r")$"
 )
 """A financial year from ``1900/01`` to ``2199/00``, such as ``2023/24`` (it starts on 1 April of
 the first year): the second part is the year after the first. Written out as one pattern, so

@@ -141,9 +141,7 @@ class Report:
     @property
     def by_severity(self) -> dict[str, dict[str, int]]:
         """The counts of :attr:`summary` for each severity tier, both tiers always present."""
-        counts: dict[str, dict[str, int]] = {
-            sev: dict.fromkeys(STATUSES, 0) for sev in SEVERITIES
-        }
+        counts: dict[str, dict[str, int]] = {sev: dict.fromkeys(STATUSES, 0) for sev in SEVERITIES}
         for f in self.findings:
             counts.setdefault(f.severity, dict.fromkeys(STATUSES, 0))[f.status] += 1
         return counts

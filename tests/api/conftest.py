@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from govrules.api import Settings
 from govrules.api import create_app
-from govrules.evaluator import durable_available
+from govrules.backends.durable_backend import available as durable_available
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"

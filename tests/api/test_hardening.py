@@ -82,7 +82,7 @@ def test_lint_refuses_more_than_its_limit_at_once() -> None:
 def test_lint_stops_at_its_deadline_with_a_diagnostic() -> None:
     app = create_app(Settings(engine="python", lint_timeout=0.000001))
     rule = (
-        "rule R-{n} {{\n title \"t\"\n severity must\n require place.population > {n}\n"
+        'rule R-{n} {{\n title "t"\n severity must\n require place.population > {n}\n'
         ' cite "004" section "s" "x"\n explain "e"\n remedy "r"\n}}\n'
     )
     text = 'ruleset "x" version "1"\nsource "004" "x"\n' + "".join(

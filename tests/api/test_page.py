@@ -99,9 +99,10 @@ def test_pasting_the_compliant_example(page: Any) -> None:
     assert pool4.get_attribute("data-status") == "pass"
     assert "met late" in pool4.locator(".badge.status-late").inner_text().lower()
     assert "2023-05-01" in pool4.locator(".met-on").inner_text()
-    assert "Met late, on 1 May 2023, after its due date of 1 April 2023" in pool4.locator(
-        ".explanation"
-    ).inner_text()
+    assert (
+        "Met late, on 1 May 2023, after its due date of 1 April 2023"
+        in pool4.locator(".explanation").inner_text()
+    )
 
 
 def test_uploading_the_failing_example(page: Any) -> None:

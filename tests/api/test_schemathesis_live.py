@@ -31,9 +31,7 @@ def _st() -> list[str]:
 
 
 @pytest.mark.parametrize("engine", ["python"])
-def test_every_schemathesis_check_passes_against_a_live_server(
-    tmp_path: Path, engine: str
-) -> None:
+def test_every_schemathesis_check_passes_against_a_live_server(tmp_path: Path, engine: str) -> None:
     port = free_port()
     env = {**os.environ, "GOVRULES_DB": f"sqlite:///{tmp_path}/register.db"}
     govrules = shutil.which("govrules", path=str(Path(sys.executable).parent)) or "govrules"

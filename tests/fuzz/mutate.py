@@ -96,7 +96,7 @@ def mutate_rule_text(rng: random.Random, text: str | None = None) -> str:
         elif kind == 5:  # deep nesting, in a condition or inside a text hole
             nested = _nest(rng)
             if tok.group().startswith('"') and len(tok.group()) > 2:
-                nested = '"{' + nested + '}' + tok.group()[1:]
+                nested = '"{' + nested + "}" + tok.group()[1:]
             text = text[:start] + nested + text[end:]
         elif kind == 6:  # an odd character anywhere
             at = rng.randrange(len(text) + 1)

@@ -37,11 +37,11 @@ from hypothesis import strategies as st
 from govrules import Engine
 from govrules import load_declaration_text
 from govrules.backends import durable_process
+from govrules.backends.durable_backend import available as durable_available
 from govrules.checker import Program
 from govrules.errors import DeclarationError
 from govrules.errors import NoVerdictError
 from govrules.errors import RuleError
-from govrules.evaluator import durable_available
 from govrules.evaluator import load_sources
 from govrules.evaluator import read_source
 from govrules.render import to_html

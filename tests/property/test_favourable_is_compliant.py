@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 
 from govrules import Engine
 from govrules import load_rulesets
+from govrules.backends.durable_backend import available as durable_available
 from govrules.dates import add_months
-from govrules.evaluator import durable_available
 from support import ROOT
 
 PROGRAM = load_rulesets()

@@ -11,13 +11,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from govrules.backends.durable_backend import available as durable_available
 from govrules.checker import Program
 from govrules.dates import Duration
 from govrules.dates import add_months
 from govrules.dates import in_words
 from govrules.dates import shift
 from govrules.errors import RuleError
-from govrules.evaluator import durable_available
 from govrules.evaluator import evaluate
 from govrules.interpreter import financial_year
 from support import rule
@@ -274,9 +274,9 @@ def test_met_on_and_late(
     out = finding.to_json()
     assert (out["status"], out["met_on"], out["late"]) == (status, met_on, late)
     if late:
-        assert "Met late, on 2 April 2023, after its due date of 1 April 2023." in out[
-            "explanation"
-        ]
+        assert (
+            "Met late, on 2 April 2023, after its due date of 1 April 2023." in out["explanation"]
+        )
     else:
         assert "Met late" not in out["explanation"]
 

@@ -1,7 +1,7 @@
 """durable_rules runs in a supervised worker process: a crash or a hang costs one evaluation.
 
 The crash here is real: the guard that keeps numbers durable_rules cannot read away from it
-(``compiler.engine_safe``) is switched off, and a declaration whose budget lines hold 0.00001
+(``lower.engine_safe``) is switched off, and a declaration whose budget lines hold 0.00001
 pounds then makes durable_rules 2.0.28 segfault inside its C code, in the worker (the one input
 fact, 1e-05 to durable, matches none of its rules).
 """
@@ -20,13 +20,13 @@ import yaml
 from fastapi.testclient import TestClient
 
 from govrules import Engine
-from govrules import compiler
 from govrules import load_rulesets
+from govrules import lower
 from govrules.api import Settings
 from govrules.api import create_app
 from govrules.backends import durable_process
+from govrules.backends.durable_backend import available as durable_available
 from govrules.errors import EvaluationError
-from govrules.evaluator import durable_available
 from support import ROOT
 
 pytestmark = [
@@ -63,7 +63,7 @@ def test_a_crash_in_durable_costs_one_evaluation(
 ) -> None:
     worker = durable_process.shared()
     before = worker.restarts
-    monkeypatch.setattr(compiler, "engine_safe", lambda value: True)
+    monkeypatch.setattr(lower, "engine_safe", lambda value: True)
     with pytest.raises(EvaluationError, match=r"crashed \(SIGSEGV\)"):
         engine.evaluate(tiny_amounts(), "2023-09-30")
     monkeypatch.undo()
@@ -92,7 +92,7 @@ def test_a_server_survives_a_crashing_evaluation(monkeypatch: pytest.MonkeyPatch
     app = create_app(Settings(rules=tuple(str(p) for p in RULES), engine="durable"))
     body = {"declaration": tiny_amounts(), "as_of": "2023-09-30"}
     with TestClient(app, raise_server_exceptions=False) as client:
-        monkeypatch.setattr(compiler, "engine_safe", lambda value: True)
+        monkeypatch.setattr(lower, "engine_safe", lambda value: True)
         crashed = client.post("/v1/assessments", json=body)
         monkeypatch.undo()
         assert crashed.status_code == 500
@@ -114,8 +114,8 @@ def test_the_cli_reports_a_crash_with_exit_4(tmp_path: Path) -> None:
     declaration = tmp_path / "tiny.yaml"
     declaration.write_text(yaml.safe_dump(tiny_amounts()))
     script = (
-        "import sys; from govrules import compiler, cli; "
-        "compiler.engine_safe = lambda value: True; sys.exit(cli.main())"
+        "import sys; from govrules import lower, cli; "
+        "lower.engine_safe = lambda value: True; sys.exit(cli.main())"
     )
     args = ["check", str(declaration), "--engine", "durable", "--as-of", "2023-09-30"]
     for path in RULES:

@@ -188,7 +188,7 @@ def test_arithmetic_that_overflows_is_unknown(
     expression: str,
     engine: str,
 ) -> None:
-    from govrules.evaluator import durable_available
+    from govrules.backends.durable_backend import available as durable_available
 
     if engine == "durable" and not durable_available()[0]:
         pytest.skip("durable_rules unavailable")
@@ -203,7 +203,7 @@ def test_reports_name_bundled_rule_files_by_their_place_in_the_package(tmp_path:
     local = tmp_path / "local.gr"
     local.write_text(
         'ruleset "local" version "1"\n'
-        "override param place_governance_due: date = 2023-06-30 because \"agreed locally\"\n"
+        'override param place_governance_due: date = 2023-06-30 because "agreed locally"\n'
     )
     program = load_rulesets([ROOT / "rules" / "national", local])
     report = evaluate(program, RIVERSIDE, "2023-09-30", engine="python").to_json()

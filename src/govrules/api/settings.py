@@ -12,9 +12,9 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import get_args
 
 from ..errors import UsageError
+from ..evaluator import ENGINE_NAMES
 from ..evaluator import EngineName
 
 ENV_PREFIX = "GOVRULES_"
@@ -37,7 +37,7 @@ class Settings:
     rules: tuple[str, ...] = ()
     """Rule files or folders; empty means the bundled rulesets."""
     engine: EngineName = "auto"
-    """``durable``, ``python``, or ``auto`` (durable where it imports)."""
+    """A back-end of :mod:`govrules.backends`, or ``auto`` (the first that can run here)."""
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     """Largest request body accepted; larger ones get 413 before any parsing."""
     body_timeout: float = 10.0
@@ -64,11 +64,13 @@ class Settings:
         defaults = cls()
         raw_rules = env.get(f"{ENV_PREFIX}RULES", "")
         engine = env.get(f"{ENV_PREFIX}ENGINE", defaults.engine)
-        if engine not in get_args(EngineName):
-            raise UsageError(f"{ENV_PREFIX}ENGINE={engine!r}: expected auto, durable or python")
+        if engine not in ENGINE_NAMES:
+            raise UsageError(
+                f"{ENV_PREFIX}ENGINE={engine!r}: expected one of {', '.join(ENGINE_NAMES)}"
+            )
         return cls(
             rules=tuple(p for p in raw_rules.split(os.pathsep) if p),
-            engine=engine,  # type: ignore[arg-type]  # checked against EngineName above
+            engine=engine,
             max_body_bytes=int(_number(env, "MAX_BODY_BYTES", defaults.max_body_bytes)),
             body_timeout=_number(env, "BODY_TIMEOUT", defaults.body_timeout),
             header_timeout=_number(env, "HEADER_TIMEOUT", defaults.header_timeout),

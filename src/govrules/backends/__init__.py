@@ -1,1 +1,72 @@
-"""Rule-engine back-ends that run an :class:`~govrules.ir.EnginePlan`."""
+"""Rule engine back-ends, and the registry the CLI and the HTTP API take their choices from.
+
+A back-end decides each rule's outcome (:class:`Backend`); the engine explains it. Adding a
+back-end is a module with a class that follows the protocol, an ``available()`` function, and
+one line in :data:`REGISTRY`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..errors import UsageError
+from .base import Backend as Backend
+from .base import Pack as Pack
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A back-end of the registry: its module and class, loaded only when chosen."""
+
+    module: str
+    cls: str
+    summary: str
+
+    def load(self) -> Backend:
+        backend: Backend = getattr(importlib.import_module(self.module, __name__), self.cls)()
+        return backend
+
+    def available(self) -> tuple[bool, str | None]:
+        check: Callable[[], tuple[bool, str | None]] = importlib.import_module(
+            self.module, __name__
+        ).available
+        return check()
+
+
+#: Every back-end, in order of preference for ``auto``.
+REGISTRY: dict[str, Entry] = {
+    "durable": Entry(".durable_backend", "DurableBackend", "durable_rules (forward chaining)"),
+    "python": Entry(".python", "PythonBackend", "generated Python code"),
+}
+
+
+def names() -> tuple[str, ...]:
+    """The back-ends one may choose (``--engine``, ``GOVRULES_ENGINE``)."""
+    return tuple(REGISTRY)
+
+
+def resolve_backend(name: str) -> tuple[str, Backend, str | None]:
+    """``(name, back-end, warning)`` for a choice; ``auto`` is the first that can run here,
+    with a one-line warning when a preferred one cannot.
+
+    Raises:
+        UsageError: an unknown back-end, or one that cannot run here.
+    """
+    if name == "auto":
+        skipped: list[str] = []
+        for candidate, entry in REGISTRY.items():
+            ok, why = entry.available()
+            if ok:
+                warning = f"{'; '.join(skipped)}; using the {candidate} engine" if skipped else None
+                return candidate, entry.load(), warning
+            skipped.append(f"{candidate} unavailable ({why})")
+        raise UsageError("no rule engine can run here: " + "; ".join(skipped))
+    chosen = REGISTRY.get(name)
+    if chosen is None:
+        raise UsageError(f"unknown engine {name!r}; choose one of: {', '.join(REGISTRY)}")
+    ok, why = chosen.available()
+    if not ok:
+        raise UsageError(f"the {name} engine is not available here: {why}")
+    return name, chosen.load(), None

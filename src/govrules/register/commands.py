@@ -27,6 +27,7 @@ from ..declaration import load_declaration
 from ..declaration import parse_document
 from ..errors import DeclarationError
 from ..errors import GovrulesError
+from ..evaluator import ENGINE_NAMES
 from ..evaluator import Engine
 from ..evaluator import EngineName
 from ..evaluator import load_rulesets
@@ -55,7 +56,7 @@ RULES_OPTION = click.option(
 )
 ENGINE_OPTION = click.option(
     "--engine",
-    type=click.Choice(["durable", "python"]),
+    type=click.Choice(ENGINE_NAMES),
     default=None,
     help="Rule engine (default: durable where it is available).",
 )
@@ -88,7 +89,7 @@ def _opened(db: str | None) -> Iterator[Register]:
 
 
 def _engine(rules_paths: tuple[str, ...], engine: str | None) -> Engine:
-    chosen: EngineName = engine if engine in ("durable", "python") else "auto"  # type: ignore[assignment]
+    chosen: EngineName = engine or "auto"
     try:
         return Engine(load_rulesets(list(rules_paths) or None), chosen)
     except GovrulesError as err:

@@ -8,10 +8,10 @@ from typing import Any
 
 from govrules import ir
 from govrules.checker import Program
-from govrules.compiler import fact_value
-from govrules.compiler import lower
 from govrules.interpreter import Compiler
 from govrules.interpreter import Ctx
+from govrules.lower import fact_value
+from govrules.lower import lower
 from support import rule
 
 
