@@ -110,7 +110,7 @@ Feature: Good practice in place governance, outcomes, finance and digital
     Given the plans do not address the risk of integration fatigue
     When its arrangements are assessed on 30 September 2023
     Then criterion RISK-4 is not met
-    And the explanation names "integration_fatigue"
+    And the explanation names "integration fatigue"
 
   @HWB-1
   Scenario Outline: Building on the health and wellbeing board, or saying why not (decision AMB-23)

@@ -64,6 +64,8 @@ class Override:
     file: str
     line: int
     previous_file: str
+    #: The ``because`` text the overriding file gives for its value.
+    reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -343,7 +345,13 @@ class _Checker:
             if previous is not None:
                 self.overrides.setdefault(source.name, []).append(
                     Override(
-                        p.name, value, previous.value, source.name, p.span.line, previous.source
+                        p.name,
+                        value,
+                        previous.value,
+                        source.name,
+                        p.span.line,
+                        previous.source,
+                        p.reason,
                     )
                 )
             self.params[p.name] = ParamInfo(

@@ -45,8 +45,8 @@ from . import types as T
 from . import values
 from .checker import CheckedRule
 from .checker import Program
-from .interpreter import show
 from .interpreter import steps_text
+from .prose import fill
 
 #: Deepest expression (in syntax-tree levels) compiled to Python; deeper rules run on the
 #: reference interpreter (Python's own parser refuses about 200 nested brackets).
@@ -197,10 +197,6 @@ def _keep_found(rec: dict[str, Any], seen: dict[str, Any]) -> None:
             rec[key] = value
 
 
-def _join(*parts: Any) -> str:
-    return "".join([p if p.__class__ is str else show(p) for p in parts])
-
-
 HELPERS: dict[str, Any] = {
     "_U": _UNSET,
     "_len": len,
@@ -214,7 +210,7 @@ HELPERS: dict[str, Any] = {
     "_read_doc": _read_doc,
     "_read_item": _read_item,
     "_keep_found": _keep_found,
-    "_join": _join,
+    "_fill": fill,
     "_add": values.add,
     "_sub": values.sub,
     "_mul": values.mul,
@@ -536,10 +532,11 @@ class _Gen:
     def template(self, tmpl: ast.Template | None) -> str:
         if tmpl is None:
             return "None"
-        parts = [
-            self.const(p) if isinstance(p, str) else self.expr(p, {}, None) for p in tmpl.parts
-        ]
-        return f"_join({', '.join(parts)})" if parts else self.const("")
+        shape = tuple(p if isinstance(p, str) else None for p in tmpl.parts)
+        holes = [self.expr(p, {}, None) for p in tmpl.parts if not isinstance(p, str)]
+        if not holes:
+            return self.const("".join(p for p in tmpl.parts if isinstance(p, str)))
+        return f"_fill({self.const(shape)}, ({', '.join(holes)},))"
 
     def source(self) -> str:
         rule = self.checked.rule

@@ -34,8 +34,10 @@ from .codegen import compile_rule
 from .dates import Duration
 from .declaration import validate_declaration
 from .errors import NoVerdictError
+from .explain import Explained
 from .explain import Trace
 from .explain import finding
+from .explain import status_of
 from .formats import DECLARATION_FORMATS
 from .formats import DECLARATION_IDENTITY
 from .formats import MUST_RULESETS
@@ -47,6 +49,11 @@ from .report import Finding
 from .report import Report
 from .report import Status
 from .report import rule_sort_key
+
+
+def severity_sort_key(checked: CheckedRule) -> tuple[object, ...]:
+    """Report order: must rules first, then should rules, each by rule ID."""
+    return (checked.rule.severity != "must", rule_sort_key(checked.id))
 
 
 class _Runner:
@@ -77,9 +84,11 @@ class _FormatPack:
                 ref = CompiledRule(r, closures)
             runners.append(_Runner(r, code, ref))
         self.runners = tuple(runners)
+        # Must findings first, then good practice; by rule ID within each tier.
         self.report_order = tuple(
-            sorted(range(len(rules)), key=lambda i: rule_sort_key(rules[i].id))
+            sorted(range(len(rules)), key=lambda i: severity_sort_key(rules[i]))
         )
+        self.titles = {r.id: r.rule.title or "" for r in program.rules}
         self.rulesets = tuple(
             ruleset_json(i) for i in program.rulesets if i.declaration_format == fmt
         )
@@ -136,10 +145,15 @@ class Engine:
         traces = self._traces(fp, model, date)
         python = {r.checked.id: t.outcome for r, t in zip(fp.runners, traces, strict=True)}
         decided = fp.backend.decide(fp.pack, model, date, python)
-        findings = [
-            finding(fp.runners[i].checked, traces[i], decided[fp.runners[i].checked.id], date)
-            for i in fp.report_order
-        ]
+        statuses: dict[str, str] = {
+            r.checked.id: status_of(r.checked, decided[r.checked.id], date) for r in fp.runners
+        }
+        findings = []
+        for i in fp.report_order:
+            checked = fp.runners[i].checked
+            outcome = decided[checked.id]
+            explained = Explained(checked, traces[i], outcome, statuses, fp.titles)
+            findings.append(finding(checked, traces[i], outcome, date, explained))
         ident = _identity(model)
         return Report(
             as_of=date,
@@ -171,17 +185,7 @@ class Engine:
                 applicable, requirement = runner.reference.evaluate(Ctx(doc, date, outcomes))
             outcomes[runner.checked.id] = ir.Outcome(applicable, requirement is True)
         decided = fp.backend.decide(fp.pack, model, date, outcomes)
-        out: dict[str, Status] = {}
-        for runner in fp.runners:
-            o = decided[runner.checked.id]
-            due = runner.checked.due
-            if not o.applicable:
-                out[runner.checked.id] = "not_applicable"
-            elif due is not None and due > date:
-                out[runner.checked.id] = "not_yet_due"
-            else:
-                out[runner.checked.id] = "pass" if o.met else "fail"
-        return out
+        return {r.checked.id: status_of(r.checked, decided[r.checked.id], date) for r in fp.runners}
 
     def _traces(self, fp: _FormatPack, model: BaseModel, as_of: dt.date) -> list[Trace]:
         outcomes: dict[str, ir.Outcome] = {}
@@ -252,6 +256,7 @@ def ruleset_json(info: Any) -> dict[str, Any]:
                 "file": o.file,
                 "line": o.line,
                 "previous_file": o.previous_file,
+                **({"reason": o.reason} if o.reason else {}),
             }
             for o in info.overrides
         ]

@@ -23,6 +23,7 @@ from .dates import in_words
 from .ir import Outcome
 from .report import Finding
 from .report import Status
+from .report import jsonable
 
 
 class Trace:
@@ -52,12 +53,78 @@ class Trace:
         return Outcome(self.applicable, self.requirement is True)
 
 
+class Explained:
+    """A finding's trace as the JSON report gives it (``finding.trace``), built when asked for.
+
+    ``statuses`` and ``titles`` are shared by every finding of one report: the status each rule
+    came to and its title, for the rules this one reads.
+    """
+
+    __slots__ = ("checked", "trace", "decided", "statuses", "titles")
+
+    def __init__(
+        self,
+        checked: CheckedRule,
+        trace: Trace,
+        decided: Outcome,
+        statuses: dict[str, str],
+        titles: dict[str, str],
+    ) -> None:
+        self.checked = checked
+        self.trace = trace
+        self.decided = decided
+        self.statuses = statuses
+        self.titles = titles
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"applies", "condition", "requirement", "requires", "facts", "rules"}``.
+
+        ``condition`` is the rule's ``when`` text (``null`` for a rule that always applies) and
+        ``applies`` whether it held; ``requires`` is the requirement's text and ``requirement``
+        what it came to (``true``, ``false``, or ``null`` when a fact it needs is missing);
+        ``facts`` lists each fact read, with its value and whether the declaration states it;
+        ``rules`` the rules this one reads, with their titles and statuses.
+        """
+        rule = self.checked.rule
+        trace = self.trace
+        return {
+            "condition": _when_text(self.checked) or None,
+            "applies": self.decided.applicable,
+            "requires": self.checked.text_of(rule.require.span) if rule.require else None,
+            "requirement": trace.requirement if self.decided.applicable else None,
+            "facts": [
+                {"path": path, "value": jsonable(value), "declared": value is not None}
+                for path, value in trace.facts.items()
+            ],
+            "rules": [
+                {"rule": ref, "title": self.titles.get(ref, ""), "status": self.statuses.get(ref)}
+                for ref in self.checked.depends_on
+            ],
+        }
+
+
 def _when_text(checked: CheckedRule) -> str:
     rule = checked.rule
     return checked.text_of(rule.when.span) if rule.when else ""
 
 
-def finding(checked: CheckedRule, trace: Trace, decided: Outcome, as_of: dt.date) -> Finding:
+def status_of(checked: CheckedRule, decided: Outcome, as_of: dt.date) -> Status:
+    """The status a rule's decided outcome gives on a date."""
+    if not decided.applicable:
+        return "not_applicable"
+    due = checked.due
+    if due is not None and due > as_of:
+        return "not_yet_due"
+    return "pass" if decided.met else "fail"
+
+
+def finding(
+    checked: CheckedRule,
+    trace: Trace,
+    decided: Outcome,
+    as_of: dt.date,
+    explained: Explained | None = None,
+) -> Finding:
     """The finding of a rule whose evaluation gave ``trace`` and whose outcome is ``decided``."""
     rule = checked.rule
     met = decided.met
@@ -114,4 +181,5 @@ def finding(checked: CheckedRule, trace: Trace, decided: Outcome, as_of: dt.date
         would_pass=met if status == "not_yet_due" else None,
         met_on=met_on,
         late=late,
+        trace=explained,
     )

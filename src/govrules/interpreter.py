@@ -25,7 +25,7 @@ from . import ast
 from . import values
 from .checker import CheckedRule
 from .checker import Program
-from .dates import Duration
+from .prose import fill
 from .values import fact_view as fact_view
 from .values import financial_year as financial_year
 from .values import norm as norm
@@ -422,7 +422,7 @@ class CompiledRule:
         assert rule.require is not None  # the checker guarantees it
         self.require = compiler.expr(rule.require, scope, frozenset())
         self.met_on = compiler.expr(rule.met_on, scope, frozenset()) if rule.met_on else None
-        self.templates: dict[str, tuple[str | Fn, ...]] = {}
+        self.templates: dict[str, tuple[tuple[str | None, ...], tuple[Fn, ...]]] = {}
         for key, tmpl in (
             ("explain", rule.explain),
             ("met", rule.explain_met),
@@ -430,9 +430,13 @@ class CompiledRule:
             ("remedy", rule.remedy),
         ):
             if tmpl is not None:
-                self.templates[key] = tuple(
-                    p if isinstance(p, str) else compiler.expr(p, scope, frozenset())
-                    for p in tmpl.parts
+                self.templates[key] = (
+                    tuple(p if isinstance(p, str) else None for p in tmpl.parts),
+                    tuple(
+                        compiler.expr(p, scope, frozenset())
+                        for p in tmpl.parts
+                        if not isinstance(p, str)
+                    ),
                 )
 
     def evaluate(self, ctx: Ctx) -> tuple[bool, bool | None]:
@@ -460,50 +464,12 @@ class CompiledRule:
 
     def render(self, key: str, ctx: Ctx) -> str | None:
         """Fill a template (``explain``, ``met``, ``na`` or ``remedy``) from the facts."""
-        parts = self.templates.get(key)
-        if parts is None:
+        template = self.templates.get(key)
+        if template is None:
             return None
+        shape, holes = template
         saved, ctx.record = ctx.record, None
         try:
-            return "".join([p if p.__class__ is str else show(p(ctx)) for p in parts])  # type: ignore[operator]
+            return fill(shape, [hole(ctx) for hole in holes])
         finally:
             ctx.record = saved
-
-
-def show(value: Any) -> str:
-    """A value as a person reads it in an explanation.
-
-    Examples:
-        >>> show(["Northshire County Council", "NHS Northshire ICB"])
-        'Northshire County Council and NHS Northshire ICB'
-        >>> show(None)
-        '(not declared)'
-        >>> show(0.8)
-        '0.8'
-    """
-    kind = value.__class__
-    if kind is str:
-        return value  # type: ignore[no-any-return]
-    if kind is int:
-        return str(value)
-    if value is None:
-        return "(not declared)"
-    if kind is bool:
-        return "yes" if value else "no"
-    if kind is dt.date:
-        return value.isoformat()  # type: ignore[no-any-return]
-    if kind is Duration:
-        return str(value)
-    if kind is float:
-        text = f"{value:.4f}".rstrip("0").rstrip(".")
-        return text if text != "-0" else "0"
-    if kind is list:
-        shown = [show(v) for v in value]
-        if not shown:
-            return "none"
-        if len(shown) == 1:
-            return shown[0]
-        return ", ".join(shown[:-1]) + " and " + shown[-1]
-    if isinstance(value, dict):
-        return str(value.get("name", "(details)"))
-    return str(value)

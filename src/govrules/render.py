@@ -76,6 +76,9 @@ def printable_report(report: Report) -> Report:
             citation=printable(f.citation),
             remedy=printable(f.remedy) if f.remedy is not None else None,
             facts=printable_data(f.facts),
+            rule=printable(f.rule),
+            ruleset=printable(f.ruleset),
+            decisions=tuple(printable(d) for d in f.decisions),
         )
         for f in report.findings
     )
@@ -132,7 +135,8 @@ def to_text(reports: Sequence[Report], *, color: bool, width: int | None = None)
                 console.print(
                     Text(
                         f"Parameter {o['parameter']} = {o['value']} (overridden in {o['file']}:"
-                        f"{o['line']}; was {o['previous']} in {o['previous_file']})",
+                        f"{o['line']}; was {o['previous']} in {o['previous_file']})"
+                        + (f": {o['reason']}" if o.get("reason") else ""),
                         style="yellow",
                     )
                 )
@@ -192,11 +196,26 @@ def _finding_text(console: Console, f: Finding) -> None:
         console.print(Text(f"{indent}Why: {f.explanation}"))
         if f.facts:
             console.print(Text(f"{indent}Facts: {_facts_line(f.facts)}", style="dim"))
+        rests = _rests_on(f)
+        if rests:
+            console.print(Text(f"{indent}Rests on: {rests}", style="dim"))
         if f.remedy:
             console.print(Text(f"{indent}Fix: {f.remedy}", style="cyan"))
         console.print(Text(f"{indent}Source: {f.citation}", style="dim"))
         if f.decisions:
             console.print(Text(f"{indent}Decision: {', '.join(f.decisions)}", style="dim"))
+
+
+def _rests_on(f: Finding) -> str:
+    """The rules a finding reads, from its trace: ``PLAN-1 (fail), OUT-1 (pass)``."""
+    if f.trace is None:
+        return ""
+    rules = printable_data(f.trace.to_json()["rules"])
+    return ", ".join(f"{r['rule']} ({str(r['status']).replace('_', ' ')})" for r in rules)
+
+
+def _failing_must(report: Report) -> list[Finding]:
+    return [f for f in report.findings if f.severity == "must" and f.status == "fail"]
 
 
 _CSS = """
@@ -211,6 +230,13 @@ th,td{text-align:left;vertical-align:top;border-bottom:1px solid #ddd;padding:.4
 .pass{background:#e3f4e6;color:#0b5b1d}.fail{background:#fbe4e4;color:#8a1010}
 .not_yet_due{background:#fff4d6;color:#6b4e00}.not_applicable{background:#eee;color:#555}
 .late{background:#fff4d6;color:#6b4e00}.small{color:#555;font-size:.85rem}.rid{white-space:nowrap}h2{font-size:1.15rem;margin-top:1.6rem}code{font-size:.85rem}
+.summary{border:2px solid #8a1010;border-radius:.3rem;padding:.6rem 1rem;margin:1rem 0}
+.summary.ok{border-color:#0b5b1d}.summary h2{margin:.2rem 0 .4rem}.summary ul{margin:.2rem 0}
+.sev-must{background:#1b1b1b;color:#fff}
+.sev-should{background:#fff;color:#1b1b1b;border:1px solid #777}
+a{color:#0b4f8a}
+@media print{body{max-width:none;margin:0;font-size:10pt}.summary{break-inside:avoid}
+tr{break-inside:avoid}a{color:inherit;text-decoration:none}h2{break-after:avoid}}
 """
 
 
@@ -232,6 +258,8 @@ def to_html(reports: Sequence[Report]) -> str:
             f"<p class='verdict {'ok' if ok else 'bad'}'>"
             f"{'Compliant' if ok else 'Not compliant'}</p>"
         )
+        body.append(_summary_box(report))
+        body.append(_overrides_html(report))
         for severity, heading in _SEVERITY_SECTIONS:
             chosen = [f for f in report.findings if f.severity == severity]
             if not chosen:
@@ -255,6 +283,48 @@ def to_html(reports: Sequence[Report]) -> str:
     )
 
 
+def _summary_box(report: Report) -> str:
+    """The box at the top: each failing must criterion, linked to its finding."""
+    e = html.escape
+    failing = _failing_must(report)
+    advisory = sum(1 for f in report.findings if f.severity == "should" and f.status == "fail")
+    extra = (
+        f"<p class='small'>Good practice (advisory, does not affect compliance): {advisory} not "
+        "met.</p>"
+        if advisory
+        else ""
+    )
+    if not failing:
+        return (
+            "<div class='summary ok' role='region' aria-label='Summary'><h2>Every must "
+            f"criterion due is met</h2><p class='small'>{e(_counts(report.findings, 'must'))}</p>"
+            f"{extra}</div>"
+        )
+    items = "".join(
+        f"<li><a href='#{e(f.rule)}'>{e(f.rule)}</a> {e(f.title)}</li>" for f in failing
+    )
+    return (
+        "<div class='summary' role='region' aria-label='Summary'><h2>"
+        f"{len(failing)} must criteri{'on' if len(failing) == 1 else 'a'} not met</h2>"
+        f"<ul>{items}</ul>{extra}</div>"
+    )
+
+
+def _overrides_html(report: Report) -> str:
+    """The parameters local rules changed, with their reasons."""
+    e = html.escape
+    rows = [
+        f"<li><code>{e(str(o['parameter']))}</code> = {e(str(o['value']))} (was "
+        f"{e(str(o['previous']))} in {e(str(o['previous_file']))}; set in {e(str(o['file']))}:"
+        f"{e(str(o['line']))})" + (f": {e(str(o['reason']))}" if o.get("reason") else "") + "</li>"
+        for r in report.rulesets
+        for o in r.get("overrides", [])
+    ]
+    if not rows:
+        return ""
+    return f"<h2>Local parameters</h2><ul class='small'>{''.join(rows)}</ul>"
+
+
 def _finding_row(f: Finding) -> str:
     e = html.escape
     label = _BADGE[f.status][0]
@@ -263,22 +333,37 @@ def _finding_row(f: Finding) -> str:
         detail.append(f"<div><em>What would make it pass:</em> {e(f.remedy)}</div>")
     if f.facts:
         detail.append(f"<div class='small'>Facts: <code>{e(_facts_line(f.facts))}</code></div>")
+    if f.trace is not None and f.status in ("fail", "not_yet_due"):
+        refs = printable_data(f.trace.to_json()["rules"])
+        if refs:
+            links = ", ".join(
+                f"<a href='#{e(r['rule'])}' title='{e(r['title'])}'>{e(r['rule'])}</a> "
+                f"({e(str(r['status']).replace('_', ' '))})"
+                for r in refs
+            )
+            detail.append(f"<div class='small'>Rests on: {links}</div>")
     detail.append(f"<div class='small'>Source: {e(f.citation)}</div>")
     due = f"due {f.due.isoformat()}" if f.due else "no due date"
     late = " <span class='badge late'>met late</span>" if f.late else ""
     return (
         f"<tr id='{e(f.rule)}'><td><strong class='rid'>{e(f.rule)}</strong><div class='small'>"
-        f"{e(f.severity)} · {due}</div></td><td><span class='badge {f.status}'>"
+        f"<span class='badge sev-{e(f.severity)}'>{e(f.severity)}</span> · {due}</div></td>"
+        f"<td><span class='badge {f.status}'>"
         f"{label}</span>{late}</td><td>{''.join(detail)}</td></tr>"
     )
 
 
 def to_junit(reports: Sequence[Report]) -> str:
-    """JUnit XML: a test suite per declaration, a test case per rule (``must`` fails fail)."""
+    """JUnit XML: a test suite per declaration, a test case per rule.
+
+    Only a failing ``must`` criterion is a ``<failure>``, so a compliant place is green on a CI
+    dashboard; a failing ``should`` (advisory) criterion is ``<skipped>`` with its explanation and
+    a ``severity``/``status`` property, as are criteria not yet due or not applicable.
+    """
     suites = ET.Element("testsuites", name="govrules")
     for report in map(printable_report, reports):
-        failures = sum(1 for f in report.findings if f.status == "fail")
-        skipped = sum(1 for f in report.findings if f.status in ("not_applicable", "not_yet_due"))
+        failures = sum(1 for f in report.findings if f.status == "fail" and f.severity == "must")
+        skipped = sum(1 for f in report.findings if f.status != "pass") - failures
         suite = ET.SubElement(
             suites,
             "testsuite",
@@ -295,14 +380,22 @@ def to_junit(reports: Sequence[Report]) -> str:
                 classname=f"{report.place}.{f.ruleset}",
                 name=f"{f.rule} {f.title}",
             )
+            props = ET.SubElement(case, "properties")
+            ET.SubElement(props, "property", name="severity", value=f.severity)
+            ET.SubElement(props, "property", name="status", value=f.status)
             if f.late:
-                props = ET.SubElement(case, "properties")
                 ET.SubElement(props, "property", name="late", value="true")
                 ET.SubElement(props, "property", name="met_on", value=str(f.met_on))
                 ET.SubElement(case, "system-out").text = late_words(f)
-            if f.status == "fail":
-                fail = ET.SubElement(case, "failure", message=f.explanation, type=f"{f.severity}")
+            if f.status == "fail" and f.severity == "must":
+                fail = ET.SubElement(case, "failure", message=f.explanation, type="must")
                 fail.text = f"{f.explanation}\nFix: {f.remedy or ''}\nSource: {f.citation}"
+            elif f.status == "fail":
+                ET.SubElement(
+                    case,
+                    "skipped",
+                    message=f"advisory (should) not met: {f.explanation}",
+                ).text = f"Fix: {f.remedy or ''}\nSource: {f.citation}"
             elif f.status != "pass":
                 ET.SubElement(case, "skipped", message=f"{f.status}: {f.explanation}")
     ET.indent(suites)

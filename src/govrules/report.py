@@ -1,8 +1,11 @@
 """The report: one finding per rule, and the one serialiser of ``govrules/report/v1``.
 
 The JSON form is the contract of ``interfaces.md``; the CLI's ``--format json`` and the HTTP API
-both print :meth:`Report.to_json`, so they cannot drift apart. Key order is fixed and findings
-are sorted by rule ID (natural order: SAP-2 before SAP-10).
+both print :meth:`Report.to_json`, so they cannot drift apart. Key order is fixed; findings come
+must first, then should (advisory), each tier by rule ID (natural order: SAP-2 before SAP-10).
+Each finding carries its ``trace`` (:class:`govrules.explain.Explained`): the rule's condition
+and requirement with what they came to, each fact read (with ``declared``), and the rules it
+reads with their titles and statuses.
 """
 
 from __future__ import annotations
@@ -78,6 +81,8 @@ class Finding:
     would_pass: bool | None = None
     met_on: dt.date | None = None
     late: bool = False
+    #: Why the finding is what it is, as structured data (:class:`govrules.explain.Explained`).
+    trace: Any = field(default=None, compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         """The finding in the report's JSON shape."""
@@ -98,6 +103,8 @@ class Finding:
         }
         if self.status == "not_yet_due":
             out["would_pass"] = self.would_pass
+        if self.trace is not None:
+            out["trace"] = self.trace.to_json()
         return out
 
 

@@ -7,8 +7,9 @@ and mutated or hostile declarations. The properties:
 - a rule text loads, or raises :class:`RuleError` whose every diagnostic has a line, a column,
   a code and a printable rendering (exit 3); never another exception;
 - a declaration validates, or raises :class:`DeclarationError` naming paths (exit 3);
-- whatever loads is evaluated on the Python engine and on durable_rules, and the two give the
-  same findings; every output (JSON, text, HTML, JUnit) renders, and the XML parses.
+- whatever loads is evaluated on the Python engine (generated code), on the reference
+  interpreter and on durable_rules, and all three give the same findings; every output (JSON,
+  text, HTML, JUnit) renders, and the XML parses.
 
 The budget is ``GOVRULES_FUZZ_EXAMPLES`` examples per test (default 60, what CI runs with
 ``python -m pytest``). A longer run before a release, about an hour on two cores::
@@ -80,7 +81,10 @@ def national() -> Program:
 
 @cache
 def engines() -> dict[str, Engine]:
-    out = {"python": Engine(national(), "python")}
+    out = {
+        "python": Engine(national(), "python"),
+        "reference": Engine(national(), "python", reference=True),
+    }
     if DURABLE:
         out["durable"] = Engine(national(), "durable")
     return out
@@ -110,6 +114,8 @@ def _agree(program: Program, doc: dict[str, Any], as_of: dt.date) -> None:
     except NoVerdictError:
         return  # the mutated files lost every must rule: no verdict, as it should be
     _outputs([expected])
+    reference = Engine(program, "python", reference=True).evaluate(doc, as_of)
+    assert [f.to_json() for f in reference.findings] == [f.to_json() for f in expected.findings]
     if not DURABLE:
         return
     _programs += 1
@@ -149,9 +155,9 @@ def test_mutated_declarations_validate_or_name_their_faults(seed: int) -> None:
     as_of = rng.choice(DATES)
     reports = {name: engine.evaluate(decl, as_of) for name, engine in engines().items()}
     _outputs(list(reports.values()))
-    if "durable" in reports:
-        a, b = reports["python"].to_json(), reports["durable"].to_json()
-        assert a["findings"] == b["findings"]
+    expected = reports["python"].to_json()["findings"]
+    for name, report in reports.items():
+        assert report.to_json()["findings"] == expected, name
 
 
 @SETTINGS

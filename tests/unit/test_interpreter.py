@@ -9,7 +9,7 @@ import pytest
 
 from govrules.checker import Program
 from govrules.evaluator import evaluate
-from govrules.interpreter import show
+from govrules.prose import show
 from support import rule
 
 

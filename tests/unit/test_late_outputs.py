@@ -67,6 +67,11 @@ def test_junit_records_late_as_properties_and_words() -> None:
     root = ET.fromstring(to_junit([northshire()]))
     case = next(c for c in root.iter("testcase") if c.get("name", "").startswith("POOL-4 "))
     props = {p.get("name"): p.get("value") for p in case.iter("property")}
-    assert props == {"late": "true", "met_on": "2023-05-01"}
+    assert props == {
+        "severity": "must",
+        "status": "pass",
+        "late": "true",
+        "met_on": "2023-05-01",
+    }
     assert case.findtext("system-out") == WORDS
     assert case.find("failure") is None

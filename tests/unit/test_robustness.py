@@ -22,6 +22,7 @@ from govrules.errors import RuleError
 from govrules.evaluator import evaluate
 from govrules.evaluator import load_rulesets
 from govrules.evaluator import load_sources
+from govrules.loading import read_source
 from govrules.source import Source
 from support import HEADER
 from support import ROOT
@@ -276,3 +277,29 @@ def test_a_killed_write_leaves_nothing_behind(tmp_path: Path) -> None:
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_control_characters_in_rule_files_never_reach_outputs() -> None:
+    """Found by the long fuzz run (seed 1000465): a NUL in a ruleset's name made JUnit invalid."""
+    import xml.etree.ElementTree as ET
+
+    from govrules.render import to_html
+    from govrules.render import to_junit
+    from govrules.render import to_text
+
+    sources = [read_source(p) for p in sorted((ROOT / "rules" / "national").glob("*.gr"))]
+    hostile = [
+        Source(
+            s.text.replace('ruleset "national-2022"', 'ruleset "nation\x00al-2022"').replace(
+                'title "Place partners', 'title "Place\x01 partners'
+            ),
+            s.name,
+        )
+        for s in sources
+    ]
+    program = load_sources(hostile, cache=False)
+    report = evaluate(program, RIVERSIDE, "2023-09-30", engine="python")
+    assert any("\x00" in f.ruleset for f in report.findings)  # the hostile name is in play
+    for text in (to_text([report], color=False), to_html([report]), to_junit([report])):
+        assert not any(c in text for c in "\x00\x01")
+    ET.fromstring(to_junit([report]))

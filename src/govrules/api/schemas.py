@@ -142,6 +142,7 @@ class Override(BaseModel):
     file: str
     line: int
     previous_file: str
+    reason: str | None = Field(default=None, description="The overriding file's reason.")
 
 
 class RulesetRef(BaseModel):
@@ -185,6 +186,38 @@ class BySeverity(BaseModel):
     should: Summary
 
 
+class TraceFact(BaseModel):
+    """A fact a rule read."""
+
+    model_config = ConfigDict(extra="forbid")
+    path: str
+    value: Any
+    declared: bool
+
+
+class TraceRule(BaseModel):
+    """A rule whose outcome this rule reads."""
+
+    model_config = ConfigDict(extra="forbid")
+    rule: str
+    title: str
+    status: str | None
+
+
+class Trace(BaseModel):
+    """What evaluating a rule found: its condition and requirement, the facts and rules read."""
+
+    model_config = ConfigDict(extra="forbid")
+    condition: str | None = Field(description="The rule's `when` text; null if it always applies.")
+    applies: bool
+    requires: str | None = Field(description="The rule's `require` text.")
+    requirement: bool | None = Field(
+        description="What the requirement came to; null when a fact it needs is missing."
+    )
+    facts: list[TraceFact]
+    rules: list[TraceRule]
+
+
 class FindingOut(BaseModel):
     """The verdict of one rule."""
 
@@ -207,6 +240,9 @@ class FindingOut(BaseModel):
     decisions: list[str]
     would_pass: bool | None = Field(
         default=None, description="Only for not_yet_due: whether it would pass today."
+    )
+    trace: Trace | None = Field(
+        default=None, description="Why the finding is what it is, as structured data."
     )
 
 
