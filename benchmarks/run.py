@@ -13,7 +13,6 @@ the script starts and stops itself. Figures are medians unless said otherwise. S
 from __future__ import annotations
 
 import argparse
-import asyncio
 import datetime as dt
 import gc
 import json
@@ -57,9 +56,13 @@ TARGETS: dict[str, tuple[str, str, Callable[[float], bool] | None]] = {
     "compile_ms": ("ms", "<= 50 (warm)", lambda v: v <= 50),
     "check_cold_ms": ("ms", "<= 1000", lambda v: v <= 1000),
     "eval_python_us": ("us", "", None),
+    "eval_verdicts_us": ("us", "", None),
+    "eval_reference_us": ("us", "", None),
     "eval_durable_us": ("us", "", None),
     "handwritten_us": ("us", "", None),
-    "ratio_python": ("x", "<= 3 (1.5 within reach)", lambda v: v <= 3),
+    "ratio_verdicts": ("x", "<= 2", lambda v: v <= 2),
+    "ratio_python": ("x", "<= 8", lambda v: v <= 8),
+    "ratio_reference": ("x", "(reported)", None),
     "ratio_durable": ("x", "<= 100", lambda v: v <= 100),
     "batch_decl_per_s": ("decl/s", "", None),
     "rss_growth_mb": ("MB", "<= 5", lambda v: v <= 5),
@@ -224,24 +227,64 @@ def per_call_us(fn: Callable[[Any], Any], items: list[Any], n: int) -> float:
     return median(times) / 1e3
 
 
+def interleaved_us(
+    contenders: dict[str, tuple[Callable[[Any], Any], int]], items: list[Any], rounds: int
+) -> dict[str, float]:
+    """Median µs per call of each contender, measured side by side.
+
+    Each round times every contender (in a rotating order) over ``batch`` calls cycling
+    through ``items``; a contender's figure is the median over rounds of its mean per call.
+    Drift on a shared machine (another process waking up, frequency changes) hits all of
+    them in the same round, so their ratios hold even when the absolute figures move.
+    """
+    for fn, _ in contenders.values():
+        for item in items:
+            fn(item)  # warm-up: caches, generated code, durable registration
+    names = list(contenders)
+    samples: dict[str, list[float]] = {name: [] for name in names}
+    clock = time.perf_counter_ns
+    gc.collect()
+    for r in range(rounds):
+        order = names[r % len(names) :] + names[: r % len(names)]
+        for name in order:
+            fn, batch = contenders[name]
+            t = clock()
+            for i in range(batch):
+                fn(items[i % len(items)])
+            samples[name].append((clock() - t) / batch / 1e3)
+    return {name: median(values) for name, values in samples.items()}
+
+
 def bench_eval(n: int) -> dict[str, Any]:
+    """The engines and the hand-written floor on the national ruleset, interleaved."""
     out: dict[str, Any] = {}
     program = load_rulesets([NATIONAL_RULES])
     decls = models()
     python = Engine(program, "python")
-    out["eval_python_us"] = per_call_us(lambda d: python.evaluate(d, AS_OF), decls, n)
-    out["handwritten_us"] = per_call_us(lambda d: verdicts(d, AS_OF), decls, n)
+    reference = Engine(program, "python", reference=True)
+    batch = len(decls) * 4
+    contenders: dict[str, tuple[Callable[[Any], Any], int]] = {
+        "handwritten_us": (lambda d: verdicts(d, AS_OF), batch),
+        "eval_verdicts_us": (lambda d: python.verdicts(d, AS_OF), batch),
+        "eval_python_us": (lambda d: python.evaluate(d, AS_OF), batch),
+        "eval_reference_us": (lambda d: reference.evaluate(d, AS_OF), batch),
+    }
     ok, why = durable_available()
     if ok:
         durable = Engine(program, "durable")
-        out["eval_durable_us"] = per_call_us(lambda d: durable.evaluate(d, AS_OF), decls, n)
+        contenders["eval_durable_us"] = (lambda d: durable.evaluate(d, AS_OF), len(decls))
     else:
         out["eval_durable_us"] = None
         out["durable_unavailable"] = why
+    rounds = max(5, n // batch)
+    out.update(interleaved_us(contenders, decls, rounds))
     hw = out["handwritten_us"]
+    out["ratio_verdicts"] = out["eval_verdicts_us"] / hw
     out["ratio_python"] = out["eval_python_us"] / hw
+    out["ratio_reference"] = out["eval_reference_us"] / hw
     out["ratio_durable"] = out["eval_durable_us"] / hw if ok else None
     out["eval_n"] = n
+    out["eval_rounds"] = rounds
     return out
 
 
@@ -409,52 +452,8 @@ def load_wrk(url: str, bodies: list[str] | None, duration: float) -> dict[str, f
     raise RuntimeError(f"wrk gave no summary: {proc.stdout[-500:]} {proc.stderr[-500:]}")
 
 
-def load_httpx(url: str, bodies: list[str] | None, duration: float) -> dict[str, float]:
-    import httpx
-
-    async def main() -> dict[str, float]:
-        latencies: list[float] = []
-        errors = 0
-        limits = httpx.Limits(max_connections=CONNECTIONS, max_keepalive_connections=CONNECTIONS)
-        async with httpx.AsyncClient(limits=limits, timeout=10) as client:
-            deadline = time.perf_counter() + duration
-
-            async def user(k: int) -> None:
-                nonlocal errors
-                i = k
-                while time.perf_counter() < deadline:
-                    t = time.perf_counter()
-                    if bodies is None:
-                        r = await client.get(url)
-                    else:
-                        body = bodies[i % len(bodies)]
-                        i += 1
-                        r = await client.post(
-                            url, content=body, headers={"Content-Type": "application/json"}
-                        )
-                    if r.status_code == 200:
-                        latencies.append(time.perf_counter() - t)
-                    else:
-                        errors += 1
-
-            start = time.perf_counter()
-            await asyncio.gather(*(user(k) for k in range(CONNECTIONS)))
-            elapsed = time.perf_counter() - start
-        latencies.sort()
-        pick = latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))] if latencies else 0
-        return {
-            "rps": len(latencies) / elapsed,
-            "p50_ms": (statistics.median(latencies) if latencies else 0) * 1e3,
-            "p99_ms": pick * 1e3,
-            "errors": errors,
-            "requests": len(latencies) + errors,
-        }
-
-    return asyncio.run(main())
-
-
-def bench_http_one(workers: int, engine: str, duration: float, tool: str) -> dict[str, float]:
-    load = load_wrk if tool == "wrk" else load_httpx
+def bench_http_one(workers: int, engine: str, duration: float) -> dict[str, float]:
+    load = load_wrk
     bodies = assessment_bodies()
     with Server(workers, engine) as server:
         server.wait_ready()
@@ -473,6 +472,11 @@ def bench_http_one(workers: int, engine: str, duration: float, tool: str) -> dic
     }
 
 
+WRK_MISSING = (
+    "wrk is not installed; HTTP figures need it (Debian/Ubuntu: sudo apt-get install wrk; "
+    "macOS: brew install wrk)"
+)
+
 HTTP_RUNS = [
     ("python", 2, ""),
     ("python", 1, "_1w"),
@@ -482,13 +486,20 @@ HTTP_RUNS = [
 
 
 def bench_http(duration: float) -> dict[str, Any]:
-    tool = "wrk" if shutil.which("wrk") else "httpx"
     out: dict[str, Any] = {
-        "http_tool": tool,
+        "http_tool": "wrk",
         "http_connections": CONNECTIONS,
         "http_duration_s": duration,
     }
     ok, why = durable_available()
+    if not shutil.which("wrk"):
+        # A Python load generator shares the two cores with the server and starves it; its
+        # figures would not be comparable, so none are given under these keys.
+        for _, _, suffix in HTTP_RUNS:
+            for key in ("rps", "p99_ms", "p50_ms", "baseline_rps", "ratio", "errors"):
+                out[f"http_{key}{suffix}"] = None
+        out["http_unavailable"] = WRK_MISSING
+        return out
     for engine, workers, suffix in HTTP_RUNS:
         keys = {
             "rps": f"http_rps{suffix}",
@@ -502,8 +513,8 @@ def bench_http(duration: float) -> dict[str, Any]:
             out.update(dict.fromkeys(keys.values()))
             out["durable_unavailable"] = why
             continue
-        log(f"HTTP: {engine} engine, {workers} worker(s), {duration:g} s per load, {tool}")
-        r = bench_http_one(workers, engine, duration, tool)
+        log(f"HTTP: {engine} engine, {workers} worker(s), {duration:g} s per load, wrk")
+        r = bench_http_one(workers, engine, duration)
         out.update({keys[k]: r[k] for k in keys})
     return out
 
@@ -521,9 +532,13 @@ ORDER = [
     "python_startup_ms",
     "check_cold_ms",
     "eval_python_us",
+    "eval_verdicts_us",
+    "eval_reference_us",
     "eval_durable_us",
     "handwritten_us",
+    "ratio_verdicts",
     "ratio_python",
+    "ratio_reference",
     "ratio_durable",
     "batch_decl_per_s",
     "rss_growth_mb",

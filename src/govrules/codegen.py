@@ -46,7 +46,7 @@ from . import values
 from .checker import CheckedRule
 from .checker import Program
 from .interpreter import steps_text
-from .prose import fill
+from .prose import Shape
 
 #: Deepest expression (in syntax-tree levels) compiled to Python; deeper rules run on the
 #: reference interpreter (Python's own parser refuses about 200 nested brackets).
@@ -210,7 +210,6 @@ HELPERS: dict[str, Any] = {
     "_read_doc": _read_doc,
     "_read_item": _read_item,
     "_keep_found": _keep_found,
-    "_fill": fill,
     "_add": values.add,
     "_sub": values.sub,
     "_mul": values.mul,
@@ -536,7 +535,7 @@ class _Gen:
         holes = [self.expr(p, {}, None) for p in tmpl.parts if not isinstance(p, str)]
         if not holes:
             return self.const("".join(p for p in tmpl.parts if isinstance(p, str)))
-        return f"_fill({self.const(shape)}, ({', '.join(holes)},))"
+        return f"{self.const(Shape(shape))}.fill(({', '.join(holes)},))"
 
     def source(self) -> str:
         rule = self.checked.rule

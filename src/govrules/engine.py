@@ -183,7 +183,7 @@ class Engine:
                 assert runner.reference is not None
                 doc = doc if doc is not None else model.model_dump()
                 applicable, requirement = runner.reference.evaluate(Ctx(doc, date, outcomes))
-            outcomes[runner.checked.id] = ir.Outcome(applicable, requirement is True)
+            outcomes[runner.checked.id] = ir.outcome_of(applicable, requirement is True)
         decided = fp.backend.decide(fp.pack, model, date, outcomes)
         return {r.checked.id: status_of(r.checked, decided[r.checked.id], date) for r in fp.runners}
 

@@ -21,6 +21,7 @@ from typing import Any
 from .checker import CheckedRule
 from .dates import in_words
 from .ir import Outcome
+from .ir import outcome_of
 from .report import Finding
 from .report import Status
 from .report import jsonable
@@ -50,7 +51,7 @@ class Trace:
     @property
     def outcome(self) -> Outcome:
         """The outcome this trace comes to."""
-        return Outcome(self.applicable, self.requirement is True)
+        return outcome_of(self.applicable, self.requirement is True)
 
 
 class Explained:

@@ -25,7 +25,7 @@ from . import ast
 from . import values
 from .checker import CheckedRule
 from .checker import Program
-from .prose import fill
+from .prose import Shape
 from .values import fact_view as fact_view
 from .values import financial_year as financial_year
 from .values import norm as norm
@@ -422,7 +422,7 @@ class CompiledRule:
         assert rule.require is not None  # the checker guarantees it
         self.require = compiler.expr(rule.require, scope, frozenset())
         self.met_on = compiler.expr(rule.met_on, scope, frozenset()) if rule.met_on else None
-        self.templates: dict[str, tuple[tuple[str | None, ...], tuple[Fn, ...]]] = {}
+        self.templates: dict[str, tuple[Shape, tuple[Fn, ...]]] = {}
         for key, tmpl in (
             ("explain", rule.explain),
             ("met", rule.explain_met),
@@ -431,7 +431,7 @@ class CompiledRule:
         ):
             if tmpl is not None:
                 self.templates[key] = (
-                    tuple(p if isinstance(p, str) else None for p in tmpl.parts),
+                    Shape(tuple(p if isinstance(p, str) else None for p in tmpl.parts)),
                     tuple(
                         compiler.expr(p, scope, frozenset())
                         for p in tmpl.parts
@@ -470,6 +470,6 @@ class CompiledRule:
         shape, holes = template
         saved, ctx.record = ctx.record, None
         try:
-            return fill(shape, [hole(ctx) for hole in holes])
+            return shape.fill([hole(ctx) for hole in holes])
         finally:
             ctx.record = saved

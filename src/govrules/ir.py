@@ -118,6 +118,11 @@ VERDICTS: dict[int, Outcome] = {
 }
 
 
+def outcome_of(applicable: bool, met: bool) -> Outcome:
+    """The shared :class:`Outcome` instance for a pair (no allocation per rule)."""
+    return VERDICTS[0 if not applicable else 1 if met else 2]
+
+
 def verdict_code(outcome: Outcome) -> int:
     """The :data:`VERDICT_FIELD` value that names ``outcome``.
 

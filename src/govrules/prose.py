@@ -124,6 +124,48 @@ def _counted(text: str, number: Any) -> str:
     return match.group(1) + chosen + text[match.end() :]
 
 
+class Shape:
+    """A template's literal texts, with ``None`` where a hole is, prepared once per template:
+    :meth:`fill` is called for every finding of every evaluation."""
+
+    __slots__ = ("parts", "literals", "plain")
+
+    def __init__(self, parts: tuple[str | None, ...]) -> None:
+        self.parts = parts
+        # literal text before each hole, and after the last one
+        literals: list[str] = [""]
+        for part in parts:
+            if part is None:
+                literals.append("")
+            else:
+                literals[-1] += part
+        self.literals = tuple(literals)
+        # no literal right after a hole needs a look at the value before it
+        self.plain = not any(
+            "(s)" in text or text.startswith("%") for text in self.literals[1:]
+        )
+
+    def __repr__(self) -> str:
+        return f"Shape({self.parts!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Shape) and other.parts == self.parts
+
+    def __hash__(self) -> int:
+        return hash(self.parts)
+
+    def fill(self, holes: Sequence[Any]) -> str:
+        """The text, with each hole shown (:func:`show`) and agreed (see the module's notes)."""
+        literals = self.literals
+        if self.plain:
+            out = [literals[0]]
+            for value, text in zip(holes, literals[1:], strict=True):
+                out.append(show(value))
+                out.append(text)
+            return "".join(out)
+        return fill(self.parts, holes)
+
+
 def fill(shape: tuple[str | None, ...], holes: Sequence[Any]) -> str:
     """A template's text: ``shape`` holds its literal texts, with ``None`` where a hole is, and
     ``holes`` the holes' values in order.

@@ -63,9 +63,11 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Finding:
-    """The verdict of one rule on one declaration."""
+    """The verdict of one rule on one declaration (slotted, not frozen: one is built per rule
+    per evaluation, and a frozen dataclass pays for every field it sets; treat it as read-only,
+    and use :func:`dataclasses.replace` for a changed copy)."""
 
     rule: str
     title: str
