@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from .models import PlaceDeclaration
-from .provider_collaborative import ProviderCollaborativeDeclaration
+from .models.place import PlaceDeclaration
+from .models.provider_collaborative import ProviderCollaborativeDeclaration
 
 #: Format name → root model. Rulesets name the format they check in their header.
 DECLARATION_FORMATS: dict[str, type[BaseModel]] = {
