@@ -16,6 +16,7 @@ import datetime as dt
 import difflib
 import hashlib
 import time
+from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
@@ -30,13 +31,8 @@ from .errors import Diagnostic
 from .errors import RuleCompileError
 from .errors import internal_error
 from .errors import make_diagnostic
-from .formats import DECLARATION_FORMATS
-from .models import PlaceDeclaration
 from .source import Source
 from .source import Span
-
-#: Declaration formats a ruleset may check, and the model of each.
-FORMATS = DECLARATION_FORMATS
 
 ParamValue = int | float | str | bool | dt.date | Duration | tuple[Any, ...]
 
@@ -182,8 +178,15 @@ class _TooMany(Exception):
 
 
 class _Checker:
-    def __init__(self, modules: Sequence[tuple[Source, ast.Module]]) -> None:
+    def __init__(
+        self,
+        modules: Sequence[tuple[Source, ast.Module]],
+        formats: Mapping[str, type[BaseModel]],
+        default_format: str,
+    ) -> None:
         self.modules = modules
+        self.formats = formats
+        self.default_format = default_format
         self.diags: list[Diagnostic] = []
         self.params: dict[str, ParamInfo] = {}
         self.rule_sites: dict[str, tuple[Source, ast.Rule, ast.Module]] = {}
@@ -205,18 +208,27 @@ class _Checker:
             )
             raise _TooMany
 
+    def format_of(self, module: ast.Module) -> str:
+        """The format a module checks: its header's, or the registry's default."""
+        return module.header.declaration_format or self.default_format
+
+    def model_of(self, module: ast.Module) -> type[BaseModel]:
+        """The root model a module's rules are typed against (the default's when unknown,
+        after the unknown format is reported)."""
+        return self.formats.get(self.format_of(module)) or self.formats[self.default_format]
+
     # ------------------------------------------------------------ pass 1
     def collect_names(self) -> list[RulesetInfo]:
         groups: dict[str, list[tuple[Source, ast.Module]]] = {}
         for source, module in self.modules:
             h = module.header
-            if h.declaration_format not in FORMATS:
+            if self.format_of(module) not in self.formats:
                 self.error(
                     source,
                     h.span,
                     "unknown_format",
                     f"'{h.declaration_format}' is not a declaration format govrules knows",
-                    hint="known formats: " + ", ".join(sorted(FORMATS)),
+                    hint="known formats: " + ", ".join(sorted(self.formats)),
                 )
             first = groups.setdefault(h.name, [])
             if first and first[0][1].header.version != h.version:
@@ -266,7 +278,7 @@ class _Checker:
                 RulesetInfo(
                     name=name,
                     version=head.version,
-                    declaration_format=head.declaration_format,
+                    declaration_format=self.format_of(members[0][1]),
                     files=tuple(src.name for src, _ in members),
                     digest="sha256:" + digest.hexdigest(),
                     sources=sources,
@@ -278,9 +290,7 @@ class _Checker:
         return infos
 
     def _collect_params(self, source: Source, module: ast.Module) -> None:
-        root_fields = T.model_fields(
-            FORMATS.get(module.header.declaration_format, PlaceDeclaration)
-        )
+        root_fields = T.model_fields(self.model_of(module))
         declared = {s.key for s in module.sources}
         for p in module.params:
             value = _constant(p.value)
@@ -406,7 +416,7 @@ class _Checker:
                 )
             else:
                 due, due_param = p.value, p.name
-        model = FORMATS.get(module.header.declaration_format, PlaceDeclaration)
+        model = self.model_of(module)
         scope = _Scope(self, source, model)
         let_types: dict[str, T.Type] = {}
         for let in rule.lets:
@@ -446,7 +456,7 @@ class _Checker:
         return CheckedRule(
             rule=rule,
             ruleset=module.header.name,
-            declaration_format=module.header.declaration_format,
+            declaration_format=self.format_of(module),
             source=source,
             citation=citation_text,
             due=due,
@@ -903,9 +913,17 @@ def _plural_kind(t: T.Type) -> str:
 
 
 def check_program(
-    modules: Sequence[tuple[Source, ast.Module]], *, deadline: float | None = None
+    modules: Sequence[tuple[Source, ast.Module]],
+    *,
+    formats: Mapping[str, type[BaseModel]],
+    default_format: str,
+    deadline: float | None = None,
 ) -> Program:
     """Check parsed modules (in load order) and build the program.
+
+    ``formats`` maps each declaration format a ruleset may check to its root model (the
+    registry's :meth:`~govrules.formats.FormatRegistry.models`); a header that names no format
+    checks ``default_format``.
 
     ``deadline`` (a :func:`time.monotonic` time) stops the check with a ``check_timeout``
     diagnostic at the rule it reached, for services that must answer in bounded time.
@@ -913,7 +931,7 @@ def check_program(
     Raises:
         RuleCompileError: with every problem found, sorted by file and position.
     """
-    c = _Checker(modules)
+    c = _Checker(modules, formats, default_format)
     try:
         return _check(c, modules, deadline)
     except _TooMany:

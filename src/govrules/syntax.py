@@ -547,7 +547,8 @@ class _Builder(Transformer_NonRecursive):  # type: ignore[type-arg]
     def header(self, meta: Meta, children: list[Token]) -> ast.Header:
         name = self._unquote(children[0])
         version = self._unquote(children[1])
-        fmt = self._unquote(children[2]) if len(children) > 2 else "govrules/place/v1"
+        # Without ``for "..."`` the format is left open: the checker reads the registry's default.
+        fmt = self._unquote(children[2]) if len(children) > 2 else None
         return ast.Header(name, version, fmt, _span(meta))
 
     @v_args(meta=True)
