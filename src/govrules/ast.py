@@ -334,11 +334,15 @@ class Rule(Node):
 
 @dataclass(frozen=True, slots=True)
 class Header(Node):
-    """``ruleset "name" version "v" for "govrules/place/v1"``."""
+    """``ruleset "name" version "v" for "govrules/place/v1"``.
+
+    ``declaration_format`` is ``None`` when the header names no format; the checker then uses
+    the default of the format registry it is handed.
+    """
 
     name: str
     version: str
-    declaration_format: str
+    declaration_format: str | None
     span: Span = _span()
 
 

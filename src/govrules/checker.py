@@ -13,119 +13,31 @@ All diagnostics are collected and raised together as one :class:`RuleCompileErro
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import hashlib
 import time
+from collections.abc import Mapping
 from collections.abc import Sequence
-from dataclasses import dataclass
-from dataclasses import field
-from typing import Any
 
 from pydantic import BaseModel
 
 from . import ast
 from . import types as T
-from .dates import Duration
+from .checker_scope import MAX_DIAGNOSTICS as MAX_DIAGNOSTICS
+from .checker_scope import Scope as _Scope
+from .checker_scope import close_match
+from .checker_scope import type_of_value
 from .errors import Diagnostic
 from .errors import RuleCompileError
 from .errors import internal_error
 from .errors import make_diagnostic
-from .formats import DECLARATION_FORMATS
-from .models import PlaceDeclaration
+from .program import CheckedRule as CheckedRule
+from .program import Override as Override
+from .program import ParamInfo as ParamInfo
+from .program import ParamValue as ParamValue
+from .program import Program as Program
+from .program import RulesetInfo as RulesetInfo
 from .source import Source
 from .source import Span
-
-#: Declaration formats a ruleset may check, and the model of each.
-FORMATS = DECLARATION_FORMATS
-
-ParamValue = int | float | str | bool | dt.date | Duration | tuple[Any, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class ParamInfo:
-    """A parameter's final value and where it came from."""
-
-    name: str
-    type: ast.ParamType
-    value: ParamValue
-    source: str
-    span: Span
-    reason: str | None
-    citation: ast.Citation | None
-
-
-@dataclass(frozen=True, slots=True)
-class Override:
-    """A later file replaced a parameter of an earlier one; the report says so."""
-
-    parameter: str
-    value: ParamValue
-    previous: ParamValue
-    file: str
-    line: int
-    previous_file: str
-    #: The ``because`` text the overriding file gives for its value.
-    reason: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class RulesetInfo:
-    """One named ruleset (one or more files with the same header)."""
-
-    name: str
-    version: str
-    declaration_format: str
-    files: tuple[str, ...]
-    digest: str
-    sources: dict[str, str] = field(compare=False)
-    overrides: tuple[Override, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class CheckedRule:
-    """A rule that passed every check, with what the later stages need."""
-
-    rule: ast.Rule
-    ruleset: str
-    declaration_format: str
-    source: Source
-    citation: str
-    due: dt.date | None
-    due_param: str | None
-    depends_on: tuple[str, ...]
-    let_types: dict[str, T.Type] = field(compare=False)
-
-    @property
-    def id(self) -> str:
-        """The rule's stable ID."""
-        return self.rule.id
-
-    def text_of(self, span: Span) -> str:
-        """The source text under a span (single- or multi-line)."""
-        if span.line <= 0:
-            return ""
-        lines = [self.source.line_text(n) for n in range(span.line, span.end_line + 1)]
-        if not lines:
-            return ""
-        if len(lines) == 1:
-            return lines[0][span.column - 1 : span.end_column - 1]
-        lines[0] = lines[0][span.column - 1 :]
-        lines[-1] = lines[-1][: span.end_column - 1]
-        return " ".join(x.strip() for x in lines)
-
-
-@dataclass(frozen=True, slots=True)
-class Program:
-    """Checked rulesets: rules in dependency order and the final parameter values."""
-
-    rulesets: tuple[RulesetInfo, ...]
-    params: dict[str, ParamInfo]
-    rules: tuple[CheckedRule, ...]
-
-    def for_format(self, declaration_format: str) -> tuple[CheckedRule, ...]:
-        """The rules that check declarations of one format."""
-        return tuple(r for r in self.rules if r.declaration_format == declaration_format)
-
 
 _REQUIRED_CLAUSES = ("title", "severity", "require", "citation", "explain", "remedy")
 
@@ -141,51 +53,20 @@ def _constant(expr: ast.Expr) -> ParamValue | None:
     return None
 
 
-def _type_of_value(value: ParamValue) -> T.Type:
-    if isinstance(value, bool):
-        return T.BOOL
-    if isinstance(value, int | float):
-        return T.NUMBER
-    if isinstance(value, str):
-        return T.STRING
-    if isinstance(value, dt.date):
-        return T.DATE
-    if isinstance(value, Duration):
-        return T.DURATION
-    items = [_type_of_value(v) for v in value]
-    kinds = {i.kind for i in items}
-    return T.list_of(items[0] if len(kinds) == 1 else T.ANY)
-
-
-#: Most diagnostics reported for one load; past it checking stops (a text of thousands of
-#: errors needs its first ones fixed, and the rest would only cost time).
-MAX_DIAGNOSTICS = 200
-#: Most names a "did you mean" compares against (the nearest in length are kept).
-_MAX_SUGGESTION_OPTIONS = 400
-
-
-def _close(word: str, options: Sequence[str]) -> str | None:
-    """``did you mean 'x'?`` for the closest option, or None.
-
-    difflib compares every pair; with many options only those of a similar length (the only
-    ones that can reach the cutoff) are compared, at most a few hundred.
-    """
-    candidates = list(options)
-    if len(candidates) > _MAX_SUGGESTION_OPTIONS:
-        candidates = [o for o in candidates if abs(len(o) - len(word)) <= 3]
-        candidates.sort(key=lambda o: (abs(len(o) - len(word)), o))
-        candidates = candidates[:_MAX_SUGGESTION_OPTIONS]
-    match = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
-    return f"did you mean '{match[0]}'?" if match else None
-
-
 class _TooMany(Exception):
     """Raised when :data:`MAX_DIAGNOSTICS` is reached."""
 
 
 class _Checker:
-    def __init__(self, modules: Sequence[tuple[Source, ast.Module]]) -> None:
+    def __init__(
+        self,
+        modules: Sequence[tuple[Source, ast.Module]],
+        formats: Mapping[str, type[BaseModel]],
+        default_format: str,
+    ) -> None:
         self.modules = modules
+        self.formats = formats
+        self.default_format = default_format
         self.diags: list[Diagnostic] = []
         self.params: dict[str, ParamInfo] = {}
         self.rule_sites: dict[str, tuple[Source, ast.Rule, ast.Module]] = {}
@@ -207,18 +88,27 @@ class _Checker:
             )
             raise _TooMany
 
+    def format_of(self, module: ast.Module) -> str:
+        """The format a module checks: its header's, or the registry's default."""
+        return module.header.declaration_format or self.default_format
+
+    def model_of(self, module: ast.Module) -> type[BaseModel]:
+        """The root model a module's rules are typed against (the default's when unknown,
+        after the unknown format is reported)."""
+        return self.formats.get(self.format_of(module)) or self.formats[self.default_format]
+
     # ------------------------------------------------------------ pass 1
     def collect_names(self) -> list[RulesetInfo]:
         groups: dict[str, list[tuple[Source, ast.Module]]] = {}
         for source, module in self.modules:
             h = module.header
-            if h.declaration_format not in FORMATS:
+            if self.format_of(module) not in self.formats:
                 self.error(
                     source,
                     h.span,
                     "unknown_format",
                     f"'{h.declaration_format}' is not a declaration format govrules knows",
-                    hint="known formats: " + ", ".join(sorted(FORMATS)),
+                    hint="known formats: " + ", ".join(sorted(self.formats)),
                 )
             first = groups.setdefault(h.name, [])
             if first and first[0][1].header.version != h.version:
@@ -268,7 +158,7 @@ class _Checker:
                 RulesetInfo(
                     name=name,
                     version=head.version,
-                    declaration_format=head.declaration_format,
+                    declaration_format=self.format_of(members[0][1]),
                     files=tuple(src.name for src, _ in members),
                     digest="sha256:" + digest.hexdigest(),
                     sources=sources,
@@ -280,9 +170,7 @@ class _Checker:
         return infos
 
     def _collect_params(self, source: Source, module: ast.Module) -> None:
-        root_fields = T.model_fields(
-            FORMATS.get(module.header.declaration_format, PlaceDeclaration)
-        )
+        root_fields = T.model_fields(self.model_of(module))
         declared = {s.key for s in module.sources}
         for p in module.params:
             value = _constant(p.value)
@@ -295,7 +183,7 @@ class _Checker:
                     hint="write a date, number, text, true/false or a [list] of them",
                 )
                 continue
-            vt = _type_of_value(value)
+            vt = type_of_value(value)
             if vt.kind != p.type:
                 self.error(
                     source,
@@ -331,7 +219,7 @@ class _Checker:
                     p.span,
                     "nothing_to_override",
                     f"'override' names parameter {p.name}, which no earlier file defines",
-                    hint=_close(p.name, list(self.params)) or "remove 'override'",
+                    hint=close_match(p.name, list(self.params)) or "remove 'override'",
                 )
                 continue
             if previous is not None and previous.type != p.type:
@@ -364,7 +252,7 @@ class _Checker:
             c.span,
             "unknown_source",
             f"source '{c.source}' is not declared in this file",
-            hint=_close(c.source, sorted(declared))
+            hint=close_match(c.source, sorted(declared))
             or f'declare it at the top: source "{c.source}" "title of the document"',
         )
 
@@ -403,7 +291,7 @@ class _Checker:
                     rule.due.span,
                     "unknown_parameter",
                     f"unknown parameter '{rule.due.root}'",
-                    hint=_close(rule.due.root, list(self.params)),
+                    hint=close_match(rule.due.root, list(self.params)),
                 )
             elif p.type != "date" or not isinstance(p.value, dt.date):
                 self.error(
@@ -414,7 +302,7 @@ class _Checker:
                 )
             else:
                 due, due_param = p.value, p.name
-        model = FORMATS.get(module.header.declaration_format, PlaceDeclaration)
+        model = self.model_of(module)
         scope = _Scope(self, source, model)
         let_types: dict[str, T.Type] = {}
         for let in rule.lets:
@@ -454,7 +342,7 @@ class _Checker:
         return CheckedRule(
             rule=rule,
             ruleset=module.header.name,
-            declaration_format=module.header.declaration_format,
+            declaration_format=self.format_of(module),
             source=source,
             citation=citation_text,
             due=due,
@@ -516,404 +404,18 @@ _CLAUSE_HINTS = {
 }
 
 
-class _Scope:
-    """Names visible in one rule, and type inference of its expressions."""
-
-    def __init__(self, checker: _Checker, source: Source, model: type[BaseModel]) -> None:
-        self.c = checker
-        self.source = source
-        self.root = T.model_fields(model)
-        self.lets: dict[str, T.Type] = {}
-        self.vars: list[tuple[str, T.Type]] = []
-        self.rule_refs: list[str] = []
-        self.in_loop = 0
-
-    def has_name(self, name: str) -> bool:
-        """Whether ``name`` is already visible (without building the set of every name)."""
-        return (
-            name in self.lets
-            or name in self.c.params
-            or name in self.root
-            or any(v == name for v, _ in self.vars)
-        )
-
-    def describe_name(self, name: str) -> str:
-        if name in self.lets:
-            return f"an earlier 'let {name}'"
-        if any(v == name for v, _ in self.vars):
-            return f"the variable {name}"
-        if name in self.c.params:
-            return f"parameter {name}"
-        return f"declaration field {name}"
-
-    def err(self, span: Span, code: str, message: str, hint: str | None = None) -> T.Type:
-        self.c.error(self.source, span, code, message, hint)
-        return T.ANY
-
-    def expect_bool(self, expr: ast.Expr, where: str) -> None:
-        t = self.infer(expr)
-        if t.kind not in ("bool", "any"):
-            self.err(
-                expr.span,
-                "type_error",
-                f"'{where}' needs a condition (true or false), but this is {t.describe()}",
-                hint="compare it, e.g. '… exists' or '… == …'",
-            )
-
-    def infer(self, e: ast.Expr) -> T.Type:  # noqa: C901 - one dispatch over node kinds
-        if isinstance(e, ast.Literal):
-            return _type_of_value(e.value)
-        if isinstance(e, ast.AsOf):
-            return T.DATE
-        if isinstance(e, ast.ListLiteral):
-            items = [self.infer(i) for i in e.items]
-            kinds = {i.kind for i in items} - {"any"}
-            if len(kinds) > 1:
-                return self.err(e.span, "type_error", "a list mixes values of different kinds")
-            return T.list_of(next((i for i in items if i.kind != "any"), T.ANY))
-        if isinstance(e, ast.Path):
-            return self._path(e)
-        if isinstance(e, ast.Negate):
-            t = self.infer(e.operand)
-            if t.kind not in ("number", "any"):
-                return self.err(e.span, "type_error", f"cannot negate {t.describe()}")
-            return T.NUMBER
-        if isinstance(e, ast.Binary):
-            return self._binary(e)
-        if isinstance(e, ast.Compare):
-            return self._compare(e)
-        if isinstance(e, ast.Test):
-            t = self.infer(e.operand)
-            if e.kind in ("empty", "not empty") and t.kind not in ("list", "string", "any"):
-                self.err(
-                    e.span,
-                    "type_error",
-                    f"'is {e.kind}' applies to lists and texts, not {t.describe()}",
-                )
-            if e.kind in ("exists", "missing") and not isinstance(e.operand, ast.Path):
-                self.err(e.span, "type_error", f"'{e.kind}' applies to a field path")
-            return T.BOOL
-        if isinstance(e, ast.And | ast.Or):
-            word = "and" if isinstance(e, ast.And) else "or"
-            for op in e.operands:
-                t = self.infer(op)
-                if t.kind not in ("bool", "any"):
-                    self.err(
-                        op.span,
-                        "type_error",
-                        f"'{word}' joins conditions, but this is {t.describe()}",
-                    )
-            return T.BOOL
-        if isinstance(e, ast.Not):
-            t = self.infer(e.operand)
-            if t.kind not in ("bool", "any"):
-                self.err(e.span, "type_error", f"'not' needs a condition, not {t.describe()}")
-            return T.BOOL
-        if isinstance(e, ast.Call):
-            t = self.infer(e.arg)
-            if e.func == "financial_year":
-                if t.kind not in ("date", "any"):
-                    return self.err(
-                        e.span,
-                        "type_error",
-                        f"financial_year() needs a date, but this is {t.describe()}",
-                        hint="e.g. financial_year(as_of) is the label, such as 2023/24, of "
-                        "the financial year holding the evaluation date",
-                    )
-                return T.STRING
-            if t.kind not in ("list", "any"):
-                return self.err(
-                    e.span,
-                    "type_error",
-                    f"{e.func}() needs a list, but this is {t.describe()}",
-                    hint="use a path with [*], e.g. accountable_persons[*].name",
-                )
-            if e.func == "count":
-                return T.NUMBER
-            item = t.item or T.ANY
-            allowed = ("number", "any") if e.func == "sum" else ("number", "date", "any")
-            if item.kind not in allowed:
-                return self.err(
-                    e.span,
-                    "type_error",
-                    f"{e.func}() needs {'numbers' if e.func == 'sum' else 'numbers or dates'}, "
-                    f"but this is {t.describe()}",
-                )
-            return item.required() if item.kind != "any" else T.ANY
-        if isinstance(e, ast.Quantifier | ast.Collect):
-            return self._loop(e)
-        if isinstance(e, ast.IfElse):
-            self.expect_bool(e.cond, "if")
-            a, b = self.infer(e.then), self.infer(e.otherwise)
-            if "any" not in (a.kind, b.kind) and a.kind != b.kind:
-                return self.err(
-                    e.span,
-                    "type_error",
-                    f"'if' gives {a.describe()} or {b.describe()}; both branches "
-                    "must be of one kind",
-                )
-            return a if a.kind != "any" else b
-        if isinstance(e, ast.RuleList):
-            for rid in e.rule_ids:
-                if rid not in self.c.rule_sites:
-                    self.err(
-                        e.span,
-                        "unknown_rule",
-                        f"no rule has ID {rid}",
-                        hint=_close(rid, list(self.c.rule_sites)),
-                    )
-                else:
-                    self.rule_refs.append(rid)
-            return T.list_of(T.STRING)
-        if isinstance(e, ast.RuleRef):
-            if e.rule_id not in self.c.rule_sites:
-                return self.err(
-                    e.span,
-                    "unknown_rule",
-                    f"no rule has ID {e.rule_id}",
-                    hint=_close(e.rule_id, list(self.c.rule_sites)),
-                )
-            if self.in_loop:
-                self.err(
-                    e.span,
-                    "rule_ref_in_loop",
-                    "another rule's outcome cannot be tested inside all/any/[… for …]",
-                    hint="test it outside the loop, joined with 'and'/'or'",
-                )
-            self.rule_refs.append(e.rule_id)
-            return T.BOOL
-        return T.ANY  # pragma: no cover - every node kind is handled above
-
-    def _path(self, e: ast.Path) -> T.Type:
-        var = next((t for v, t in reversed(self.vars) if v == e.root), None)
-        if var is not None:
-            t = var
-        elif e.root in self.lets:
-            t = self.lets[e.root]
-        elif e.root in self.c.params:
-            p = self.c.params[e.root]
-            t = _type_of_value(p.value)
-        elif e.root in self.root:
-            t = self.root[e.root]
-        else:
-            options = list(self.root) + list(self.c.params) + list(self.lets)
-            options += [v for v, _ in self.vars]
-            return self.err(
-                e.span,
-                "unknown_name",
-                f"unknown name '{e.root}'",
-                hint=_close(e.root, options)
-                or "a path starts at a declaration field, a parameter, a 'let' or a loop variable",
-            )
-        mapped = False  # after [*], later steps apply to every item
-        for step in e.steps:
-            base = t.item if mapped and t.kind == "list" and t.item else t
-            if isinstance(step, ast.FieldStep):
-                if base.kind == "list":
-                    return self.err(
-                        step.span,
-                        "type_error",
-                        f"'{e.text()}' reads a field of a list",
-                        hint="pick items first: [0] for the first, [*] for all",
-                    )
-                if base.kind != "object":
-                    if base.kind == "any":
-                        return T.ANY
-                    return self.err(
-                        step.span,
-                        "type_error",
-                        f"'{step.name}' is read from {base.describe()}, which has no fields",
-                    )
-                fields = base.fields()
-                if step.name not in fields:
-                    return self.err(
-                        step.span,
-                        "unknown_field",
-                        f"unknown field '{step.name}'",
-                        hint=_close(step.name, list(fields)) or "fields here: " + ", ".join(fields),
-                    )
-                nt = fields[step.name]
-            elif isinstance(step, ast.IndexStep | ast.WildcardStep):
-                if base.kind != "list":
-                    if base.kind == "any":
-                        return T.ANY
-                    sym = "[*]" if isinstance(step, ast.WildcardStep) else f"[{step.index}]"
-                    return self.err(
-                        step.span,
-                        "type_error",
-                        f"'{sym}' applies to a list, but this is {base.describe()}",
-                    )
-                nt = base.item or T.ANY
-                if isinstance(step, ast.WildcardStep):
-                    if mapped:
-                        t = T.list_of(nt)  # flatten a list of lists
-                        continue
-                    mapped = True
-                    t = T.list_of(nt)
-                    continue
-            if mapped:
-                if nt.kind == "list":
-                    nt = nt.item or T.ANY  # projections flatten
-                t = T.list_of(nt)
-            else:
-                t = nt
-        return t
-
-    def _binary(self, e: ast.Binary) -> T.Type:
-        lt, rt = self.infer(e.left), self.infer(e.right)
-        if e.op == "+" and lt.kind == "list" and rt.kind in ("list", "any"):
-            return T.list_of(lt.item or T.ANY)
-        if e.op == "+" and lt.kind == "string" and rt.kind in ("string", "any"):
-            return T.STRING
-        dated = self._calendar(e, lt, rt)
-        if dated is not None:
-            return dated
-        for t, side in ((lt, e.left), (rt, e.right)):
-            if t.kind not in ("number", "any"):
-                hint = None
-                if t.kind == "date":
-                    hint = "add or subtract a duration, e.g. as_of - 15 months"
-                elif t.kind == "duration":
-                    hint = "a duration is added to or subtracted from a date"
-                return self.err(
-                    side.span,
-                    "type_error",
-                    f"'{e.op}' needs numbers, but this is {t.describe()}",
-                    hint=hint,
-                )
-        return T.NUMBER
-
-    def _calendar(self, e: ast.Binary, lt: T.Type, rt: T.Type) -> T.Type | None:
-        """Date arithmetic: ``date ± duration`` is a date, ``date - date`` a number of days."""
-        kinds = (lt.kind, rt.kind)
-        if e.op == "+" and kinds in (("date", "duration"), ("duration", "date")):
-            return T.DATE
-        if e.op == "-" and kinds == ("date", "duration"):
-            return T.DATE
-        if e.op == "-" and kinds == ("date", "date"):
-            return T.NUMBER
-        if e.op in ("+", "-") and "date" in kinds and "number" in kinds:
-            return self.err(
-                e.span,
-                "type_error",
-                f"'{e.op}' with a date needs a duration, not a plain number",
-                hint="say what the number counts, e.g. + 30 days or - 15 months",
-            )
-        if e.op in ("+", "-") and "date" in kinds and "any" in kinds:
-            return T.ANY
-        return None
-
-    def _compare(self, e: ast.Compare) -> T.Type:
-        lt, rt = self.infer(e.left), self.infer(e.right)
-        if "duration" in (lt.kind, rt.kind):
-            return self.err(
-                e.span,
-                "type_error",
-                "durations are not compared",
-                hint="compare dates instead, e.g. r.period_end >= as_of - 15 months",
-            )
-        if e.op in ("in", "not in", "contains"):
-            container, item, item_expr = (
-                (rt, lt, e.left) if e.op != "contains" else (lt, rt, e.right)
-            )
-            if container.kind == "string" and item.kind in ("string", "any"):
-                return T.BOOL
-            if container.kind not in ("list", "any"):
-                return self.err(
-                    e.span,
-                    "type_error",
-                    f"'{e.op}' needs a list (or a text), but this is {container.describe()}",
-                )
-            inner = container.item or T.ANY
-            if "any" not in (inner.kind, item.kind) and inner.kind != item.kind:
-                return self.err(
-                    e.span, "type_error", f"looking for {item.describe()} in {container.describe()}"
-                )
-            self._check_choice(inner, item_expr)
-            return T.BOOL
-        if "any" in (lt.kind, rt.kind):
-            return T.BOOL
-        if lt.kind != rt.kind:
-            return self.err(
-                e.span,
-                "type_error",
-                f"'{e.op}' compares {lt.describe()} with {rt.describe()}",
-                hint="both sides must be of one kind (dates with dates, numbers with numbers)",
-            )
-        if e.op not in ("==", "!=") and lt.kind not in ("number", "date", "string"):
-            return self.err(
-                e.span,
-                "type_error",
-                f"'{e.op}' orders numbers, dates and texts, not {_plural_kind(lt)}",
-                hint="use == or != here",
-            )
-        if lt.kind == "list":
-            return self.err(
-                e.span,
-                "type_error",
-                "lists cannot be compared with == or !=",
-                hint="use 'in', 'contains', count() or all/any",
-            )
-        self._check_choice(lt, e.right)
-        self._check_choice(rt, e.left)
-        return T.BOOL
-
-    def _check_choice(self, t: T.Type, other: ast.Expr) -> None:
-        """A literal compared with an enumerated field must be one of its values."""
-        if not t.choices:
-            return
-        literals = [other] if isinstance(other, ast.Literal) else []
-        if isinstance(other, ast.ListLiteral):
-            literals = [i for i in other.items if isinstance(i, ast.Literal)]
-        for lit in literals:
-            keys = {" ".join(c.split()).casefold() for c in t.choices}
-            if isinstance(lit.value, str) and " ".join(lit.value.split()).casefold() not in keys:
-                self.err(
-                    lit.span,
-                    "unknown_value",
-                    f'"{lit.value}" is never a value of this field',
-                    hint=_close(lit.value, t.choices) or "values: " + ", ".join(t.choices),
-                )
-
-    def _loop(self, e: ast.Quantifier | ast.Collect) -> T.Type:
-        it = self.infer(e.iterable)
-        if it.kind not in ("list", "any"):
-            self.err(
-                e.iterable.span,
-                "type_error",
-                f"'{e.var} in …' needs a list, but this is {it.describe()}",
-            )
-        if self.has_name(e.var):
-            self.err(
-                e.span,
-                "name_clash",
-                f"loop variable '{e.var}' hides {self.describe_name(e.var)}",
-                hint="choose another name",
-            )
-        self.vars.append((e.var, (it.item or T.ANY).required() if it.item else T.ANY))
-        self.in_loop += 1
-        try:
-            if e.where is not None:
-                self.expect_bool(e.where, "where")
-            if isinstance(e, ast.Quantifier):
-                self.expect_bool(e.body, "satisfy")
-                return T.BOOL
-            return T.list_of(self.infer(e.item))
-        finally:
-            self.in_loop -= 1
-            self.vars.pop()
-
-
-def _plural_kind(t: T.Type) -> str:
-    return {"string": "texts", "bool": "true/false values", "object": "groups of fields"}.get(
-        t.kind, t.kind
-    )
-
-
 def check_program(
-    modules: Sequence[tuple[Source, ast.Module]], *, deadline: float | None = None
+    modules: Sequence[tuple[Source, ast.Module]],
+    *,
+    formats: Mapping[str, type[BaseModel]],
+    default_format: str,
+    deadline: float | None = None,
 ) -> Program:
     """Check parsed modules (in load order) and build the program.
+
+    ``formats`` maps each declaration format a ruleset may check to its root model (the
+    registry's :meth:`~govrules.formats.FormatRegistry.models`); a header that names no format
+    checks ``default_format``.
 
     ``deadline`` (a :func:`time.monotonic` time) stops the check with a ``check_timeout``
     diagnostic at the rule it reached, for services that must answer in bounded time.
@@ -921,7 +423,7 @@ def check_program(
     Raises:
         RuleCompileError: with every problem found, sorted by file and position.
     """
-    c = _Checker(modules)
+    c = _Checker(modules, formats, default_format)
     try:
         return _check(c, modules, deadline)
     except _TooMany:

@@ -22,6 +22,7 @@ from .errors import RuleSyntaxError
 from .errors import UsageError
 from .errors import internal_error
 from .errors import make_diagnostic
+from .formats import REGISTRY
 from .source import Source
 from .source import Span
 from .syntax import parse_module
@@ -180,7 +181,9 @@ def load_sources(
             found.append(internal_error(source, Span.point(1, 1), err))
     if found:
         raise RuleSyntaxError(found)
-    return check_program(modules, deadline=deadline)
+    return check_program(
+        modules, formats=REGISTRY.models(), default_format=REGISTRY.default, deadline=deadline
+    )
 
 
 def read_sources(paths: Iterable[Path]) -> tuple[list[Source], list[Diagnostic]]:
