@@ -46,6 +46,15 @@ from .render import to_junit
 from .render import to_text
 from .report import Report
 from .report import rule_sort_key
+from .selection import ONLY_CHOICES
+from .selection import SEVERITY_CHOICES
+from .selection import OnlyChoice
+from .selection import Selection
+from .selection import SeverityChoice
+from .selection import left_out_note
+from .selection import note_html
+from .selection import note_junit
+from .selection import select
 
 
 def _fail(err: GovrulesError) -> NoReturn:
@@ -126,6 +135,20 @@ _RULES_OPTION = click.option(
     + " that can run here.",
 )
 @click.option("--color/--no-color", default=None, help="Colour in text output.")
+@click.option(
+    "--severity",
+    type=click.Choice(SEVERITY_CHOICES),
+    default="all",
+    show_default=True,
+    help="Show only the findings of this tier (the verdict and counts still cover all).",
+)
+@click.option(
+    "--only",
+    type=click.Choice(ONLY_CHOICES),
+    default="all",
+    show_default=True,
+    help="failing: show only failing findings (the verdict and counts still cover all).",
+)
 def check(
     declarations: tuple[str, ...],
     rules_paths: tuple[str, ...],
@@ -134,8 +157,14 @@ def check(
     output: str | None,
     engine: str | None,
     color: bool | None,
+    severity: SeverityChoice,
+    only: OnlyChoice,
 ) -> None:
-    """Check DECLARATION files (YAML or JSON) against the rules."""
+    """Check DECLARATION files (YAML or JSON) against the rules.
+
+    --severity and --only choose the findings shown; the verdict, the exit code and the
+    counts always describe the whole assessment, and a filtered report says what it left out.
+    """
     try:
         date = parse_date(as_of)
     except GovrulesError as err:
@@ -163,7 +192,9 @@ def check(
                 step()
     except GovrulesError as err:
         _fail(err)
-    _write(output, _render(reports, fmt, color, output))
+    chosen_findings = Selection(severity, only)
+    shown = [select(r, chosen_findings) for r in reports]
+    _write(output, _render(shown, fmt, color, output))
     sys.exit(0 if all(r.compliant for r in reports) else 1)
 
 
@@ -171,14 +202,19 @@ def _render(reports: list[Report], fmt: str, color: bool | None, output: str | N
     if fmt == "json":
         return to_json(reports, single=len(reports) == 1)
     if fmt == "html":
-        return to_html(reports)
+        return note_html(to_html(reports), reports)
     if fmt == "junit":
-        return to_junit(reports)
+        return note_junit(to_junit(reports), reports)
     use_color = color if color is not None else (output is None and sys.stdout.isatty())
     width = None
     if use_color:
         width = shutil.get_terminal_size().columns
-    return to_text(reports, color=use_color, width=width)
+    parts = []
+    for report in reports:
+        text = to_text([report], color=use_color, width=width)
+        note = left_out_note(report)
+        parts.append(text + (f"{note}\n" if note else ""))
+    return "\n".join(parts)
 
 
 @main.command()
