@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import shutil
 import sys
 from collections.abc import Callable
@@ -25,7 +26,9 @@ from rich.progress import Progress
 from . import __version__
 from .backends import names as backend_names
 from .cli_policy import register as register_policy_commands
+from .declaration import STDIN_NAME
 from .declaration import load_declaration
+from .declaration import load_declaration_stream
 from .errors import DeclarationError
 from .errors import GovrulesError
 from .errors import RuleError
@@ -55,6 +58,10 @@ from .selection import left_out_note
 from .selection import note_html
 from .selection import note_junit
 from .selection import select
+from .starting import KINDS
+from .starting import json_schema
+from .starting import schema_file_name
+from .starting import template
 
 
 def _fail(err: GovrulesError) -> NoReturn:
@@ -160,7 +167,7 @@ def check(
     severity: SeverityChoice,
     only: OnlyChoice,
 ) -> None:
-    """Check DECLARATION files (YAML or JSON) against the rules.
+    """Check DECLARATION files (YAML or JSON; - reads standard input) against the rules.
 
     --severity and --only choose the findings shown; the verdict, the exit code and the
     counts always describe the whole assessment, and a filtered report says what it left out.
@@ -175,7 +182,10 @@ def check(
     with _progress(len(declarations), "Reading declarations") as step:
         for path in declarations:
             try:
-                loaded.append((path, load_declaration(path)))
+                if path == "-":
+                    loaded.append((STDIN_NAME, load_declaration_stream(sys.stdin.buffer)))
+                else:
+                    loaded.append((path, load_declaration(path)))
             except DeclarationError as err:
                 problems.append(str(err))
             step()
@@ -215,6 +225,41 @@ def _render(reports: list[Report], fmt: str, color: bool | None, output: str | N
         note = left_out_note(report)
         parts.append(text + (f"{note}\n" if note else ""))
     return "\n".join(parts)
+
+
+@main.command()
+@click.argument("file", metavar="FILE")
+@click.option(
+    "--kind",
+    type=click.Choice(list(KINDS)),
+    default="place",
+    show_default=True,
+    help="What the declaration is about.",
+)
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+def init(file: str, kind: str, force: bool) -> None:
+    """Write a commented template declaration to FILE, ready to fill in and check."""
+    if os.path.lexists(file) and not force:
+        raise click.UsageError(f"{file} exists; use --force to replace it")
+    _write(file, template(kind))
+    click.echo(
+        f"wrote {file}: a {kind.replace('-', ' ')} declaration to fill in; check it with "
+        f"'govrules check {file}'. For checks as you type, write the schema it names with "
+        f"'govrules schema --kind {kind} > {schema_file_name(kind)}'."
+    )
+
+
+@main.command()
+@click.option(
+    "--kind",
+    type=click.Choice(list(KINDS)),
+    default="place",
+    show_default=True,
+    help="Which declaration format.",
+)
+def schema(kind: str) -> None:
+    """Print the JSON Schema of a declaration format, for editors (docs/declaration-format.md)."""
+    click.echo(json.dumps(json_schema(kind), indent=2, ensure_ascii=False))
 
 
 @main.command()

@@ -30,6 +30,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 from typing import Any
+from typing import BinaryIO
 from typing import Literal
 from typing import NoReturn
 
@@ -55,7 +56,10 @@ __all__ = [
     "Position",
     "PathTuple",
     "format_path",
+    "STDIN_NAME",
     "load_declaration",
+    "load_declaration_bytes",
+    "load_declaration_stream",
     "load_declaration_text",
     "parse_document",
     "validate_declaration",
@@ -1000,6 +1004,10 @@ def too_large_issue(size: int | None, limit: int) -> InputIssue:
     )
 
 
+STDIN_NAME = "<stdin>"
+"""The name of a declaration read from standard input (``govrules check -``)."""
+
+
 def load_declaration(path: str | os.PathLike[str]) -> BaseModel:
     """Read a declaration file (UTF-8 YAML or JSON) and validate it.
 
@@ -1019,14 +1027,49 @@ def load_declaration(path: str | os.PathLike[str]) -> BaseModel:
             limit = max_declaration_bytes()
             if size > limit:
                 raise DeclarationError(name, [too_large_issue(size, limit)])
-            raw = handle.read(limit + 1)
-        if len(raw) > limit:  # a file that grew, or a pipe that reports no size
-            raise DeclarationError(name, [too_large_issue(len(raw), limit)])
+            raw = _read_limited(handle, name)
     except OSError as error:
-        reason = error.strerror or type(error).__name__
-        raise DeclarationError(
-            name, [InputIssue("", f"cannot read the file: {reason}", None, None, "file_unreadable")]
-        ) from None
+        raise _unreadable(name, error) from None
+    return load_declaration_bytes(raw, name)
+
+
+def load_declaration_stream(stream: BinaryIO, name: str = STDIN_NAME) -> BaseModel:
+    """Read a declaration from a byte stream (standard input for ``govrules check -``).
+
+    Raises:
+        DeclarationError: As :func:`load_declaration`; the stream is read at most one byte
+            past the size limit.
+    """
+    try:
+        raw = _read_limited(stream, name)
+    except OSError as error:
+        raise _unreadable(name, error) from None
+    return load_declaration_bytes(raw, name)
+
+
+def _unreadable(name: str, error: OSError) -> DeclarationError:
+    reason = error.strerror or type(error).__name__
+    return DeclarationError(
+        name, [InputIssue("", f"cannot read the file: {reason}", None, None, "file_unreadable")]
+    )
+
+
+def _read_limited(stream: BinaryIO, name: str) -> bytes:
+    """All of ``stream``, refused once it passes the size limit."""
+    limit = max_declaration_bytes()
+    raw = stream.read(limit + 1)
+    if len(raw) > limit:  # a file that grew, or a pipe that reports no size
+        raise DeclarationError(name, [too_large_issue(len(raw), limit)])
+    return raw
+
+
+def load_declaration_bytes(raw: bytes, name: str = "<string>") -> BaseModel:
+    """Decode (UTF-8, with or without a byte order mark), parse and validate a declaration.
+
+    Raises:
+        DeclarationError: The bytes are not UTF-8 text (``not_utf8``, at the first bad byte) or
+            not a valid declaration.
+    """
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
