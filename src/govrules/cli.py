@@ -25,6 +25,8 @@ from rich.progress import Progress
 
 from . import __version__
 from .backends import names as backend_names
+from .bases import better_hints
+from .bases import needed_bases
 from .cli_policy import register as register_policy_commands
 from .declaration import STDIN_NAME
 from .declaration import load_declaration
@@ -88,6 +90,9 @@ def _progress(total: int, label: str) -> Iterator[Callable[[], None]]:
 def _rules(paths: Sequence[str]) -> Any:
     try:
         return load_rulesets(list(paths) if paths else None)
+    except RuleError as err:
+        # Hints that name the file or bundled ruleset to give first, where order is the problem.
+        _fail(type(err)(better_hints(err.diagnostics, rule_files(paths) if paths else [])))
     except GovrulesError as err:
         _fail(err)
 
@@ -267,28 +272,47 @@ def schema(kind: str) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-def lint(paths: tuple[str, ...], fmt: str) -> None:
-    """Parse and check rule files; report every problem as file:line:col: code: message."""
+@click.option(
+    "--base",
+    "base_paths",
+    multiple=True,
+    metavar="PATH|NAME",
+    help="Rule files read before PATH... (repeatable), as 'check --rules BASE --rules PATH' "
+    "reads them. Default: the bundled rulesets whose parameters or rules PATH... uses.",
+)
+def lint(paths: tuple[str, ...], fmt: str, base_paths: tuple[str, ...]) -> None:
+    """Parse and check rule files; report every problem as file:line:col: code: message.
+
+    A local file that overrides or reads what a bundled ruleset defines is checked after that
+    ruleset, so 'govrules lint my-local.gr' reads it as 'govrules check' will.
+    """
+    bases: list[str] = []
     try:
         files = rule_files(paths)
-        program = load_sources(*read_sources(files))
+        bases = list(base_paths) if base_paths else needed_bases(files)
+        given = {f.resolve() for f in files}
+        before = [f for f in rule_files(bases) if f.resolve() not in given]
+        program = load_sources(*read_sources([*before, *files]))
     except RuleError as err:
+        diagnostics = better_hints(err.diagnostics, files)
         if fmt == "json":
-            click.echo(
-                json.dumps({"diagnostics": [d.to_json() for d in err.diagnostics]}, indent=2)
-            )
+            click.echo(json.dumps({"diagnostics": [d.to_json() for d in diagnostics]}, indent=2))
         else:
-            click.echo(err.render(), err=True)
+            click.echo(RuleError(diagnostics).render(), err=True)
         sys.exit(3)
     except GovrulesError as err:
         _fail(err)
     if fmt == "json":
         click.echo(json.dumps({"diagnostics": []}))
     else:
-        click.echo(
-            f"ok: {len(program.rules)} rules in {len(files)} file(s), "
-            f"{len(program.params)} parameters"
-        )
+        rules, params = len(program.rules), len(program.params)
+        if bases:
+            after = ", ".join(bases)
+            click.echo(
+                f"ok: {len(files)} file(s) read after {after}: {rules} rules, {params} parameters"
+            )
+        else:
+            click.echo(f"ok: {rules} rules in {len(files)} file(s), {params} parameters")
 
 
 @main.command("docs")
