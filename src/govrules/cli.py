@@ -2,8 +2,10 @@
 
 Exit codes: 0 compliant (or lint clean), 1 not compliant, 2 usage error, 3 invalid declaration
 or rule file (the message names file, line and column or the field path, on stderr), 4 an
-internal engine fault. Nothing is written to ``--output`` unless every input was valid; the file
-is written whole or not at all.
+internal engine fault. ``check`` assesses every valid declaration of a batch and reports each
+invalid one in its place (exit code 3); nothing is written to ``--output`` when no declaration
+was valid or a rule file is invalid. Output files are written whole or not at all, with the
+permissions the user's umask gives new files.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any
 from typing import NoReturn
 
 import click
+from pydantic import BaseModel
 from rich.console import Console
 from rich.progress import Progress
 
@@ -27,6 +30,10 @@ from . import __version__
 from .backends import names as backend_names
 from .bases import better_hints
 from .bases import needed_bases
+from .batch import Entry
+from .batch import Invalid
+from .batch import exit_code
+from .batch import render as render_batch
 from .cli_policy import register as register_policy_commands
 from .declaration import STDIN_NAME
 from .declaration import load_declaration
@@ -45,20 +52,12 @@ from .evaluator import parse_date
 from .evaluator import read_sources
 from .evaluator import rule_files
 from .files import write_atomically
-from .render import to_html
-from .render import to_json
-from .render import to_junit
-from .render import to_text
-from .report import Report
 from .report import rule_sort_key
 from .selection import ONLY_CHOICES
 from .selection import SEVERITY_CHOICES
 from .selection import OnlyChoice
 from .selection import Selection
 from .selection import SeverityChoice
-from .selection import left_out_note
-from .selection import note_html
-from .selection import note_junit
 from .selection import select
 from .starting import KINDS
 from .starting import json_schema
@@ -182,54 +181,47 @@ def check(
     except GovrulesError as err:
         raise click.BadParameter(str(err), param_hint="'--as-of'") from None
     program = _rules(rules_paths)
-    problems: list[str] = []
-    loaded = []
+    # Every file is read; an invalid one is reported in its place, beside the others' reports.
+    entries: list[Invalid | tuple[str, BaseModel]] = []
     with _progress(len(declarations), "Reading declarations") as step:
         for path in declarations:
+            name = STDIN_NAME if path == "-" else path
             try:
                 if path == "-":
-                    loaded.append((STDIN_NAME, load_declaration_stream(sys.stdin.buffer)))
+                    entries.append((name, load_declaration_stream(sys.stdin.buffer)))
                 else:
-                    loaded.append((path, load_declaration(path)))
+                    entries.append((name, load_declaration(path)))
             except DeclarationError as err:
-                problems.append(str(err))
+                entries.append(Invalid(name, err))
+                click.echo(f"Error: {err}", err=True)
             step()
-    if problems:
-        click.echo("Error: " + "\n".join(problems), err=True)
-        sys.exit(3)
+    valid = [e for e in entries if not isinstance(e, Invalid)]
+    if not valid:
+        sys.exit(3)  # nothing to report on: the errors are all on stderr
     chosen: EngineName = engine or "auto"
+    chosen_findings = Selection(severity, only)
+    results: list[Entry] = []
     try:
         eng = Engine(program, chosen)
-        reports = []
-        with _progress(len(loaded), "Checking declarations") as step:
-            for path, decl in loaded:
-                reports.append(eng.evaluate(decl, date, source=path))
+        with _progress(len(valid), "Checking declarations") as step:
+            for entry in entries:
+                if isinstance(entry, Invalid):
+                    results.append(entry)
+                    continue
+                report = eng.evaluate(entry[1], date, source=entry[0])
+                results.append(select(report, chosen_findings))
                 step()
     except GovrulesError as err:
         _fail(err)
-    chosen_findings = Selection(severity, only)
-    shown = [select(r, chosen_findings) for r in reports]
-    _write(output, _render(shown, fmt, color, output))
-    sys.exit(0 if all(r.compliant for r in reports) else 1)
+    _write(output, _render(results, fmt, color, output))
+    sys.exit(exit_code(results))
 
 
-def _render(reports: list[Report], fmt: str, color: bool | None, output: str | None) -> str:
-    if fmt == "json":
-        return to_json(reports, single=len(reports) == 1)
-    if fmt == "html":
-        return note_html(to_html(reports), reports)
-    if fmt == "junit":
-        return note_junit(to_junit(reports), reports)
-    use_color = color if color is not None else (output is None and sys.stdout.isatty())
-    width = None
-    if use_color:
-        width = shutil.get_terminal_size().columns
-    parts = []
-    for report in reports:
-        text = to_text([report], color=use_color, width=width)
-        note = left_out_note(report)
-        parts.append(text + (f"{note}\n" if note else ""))
-    return "\n".join(parts)
+def _render(entries: list[Entry], fmt: str, color: bool | None, output: str | None) -> str:
+    if color is None:  # NO_COLOR (https://no-color.org): any non-empty value turns colour off
+        color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    width = shutil.get_terminal_size().columns if color and fmt == "text" else None
+    return render_batch(entries, fmt, color=color, width=width)
 
 
 @main.command()
