@@ -108,7 +108,7 @@ def _write(output: str | None, text: str) -> None:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="govrules")
+@click.version_option(__version__, "-V", "--version", prog_name="govrules")
 def main() -> None:
     """Check governance declarations (places, provider collaboratives) against the rules."""
 
@@ -145,7 +145,11 @@ _RULES_OPTION = click.option(
     + ", ".join(backend_names())
     + " that can run here.",
 )
-@click.option("--color/--no-color", default=None, help="Colour in text output.")
+@click.option(
+    "--color/--no-color",
+    default=None,
+    help="Colour in text output (default: on a terminal, unless NO_COLOR is set).",
+)
 @click.option(
     "--severity",
     type=click.Choice(SEVERITY_CHOICES),

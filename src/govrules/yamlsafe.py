@@ -3,7 +3,9 @@
 YAML is read event by event from PyYAML's safe parser (libyaml's when available), and plain
 Python values are built from the events without recursion. This lets the loader:
 
-- refuse anchors and aliases before any of them is expanded (this defeats alias bombs);
+- accept anchors and aliases, counting the values each alias stands for, and refuse a document
+  whose aliases would add more than :data:`MAX_ALIAS_VALUES` values before anything is expanded
+  (this defeats alias bombs);
 - refuse nesting deeper than :data:`~govrules.locations.MAX_DEPTH` as soon as it is reached;
 - refuse duplicate keys, naming the key, line and column;
 - keep dates as text, so ``2023-02-30`` is an ordinary validation error with a path;
@@ -12,6 +14,7 @@ Python values are built from the events without recursion. This lets the loader:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 from typing import Any
@@ -29,7 +32,7 @@ from .locations import line_column
 from .locations import syntax_error
 from .models import describe_value
 
-__all__ = ["DeclarationLoader", "parse_yaml"]
+__all__ = ["MAX_ALIAS_VALUES", "DeclarationLoader", "parse_yaml"]
 
 if TYPE_CHECKING:
     _BaseLoader = yaml.SafeLoader
@@ -50,9 +53,15 @@ def _mark_position(mark: Any) -> Position | None:
 class _Frame:
     """One open mapping or list while building values from YAML events."""
 
-    __slots__ = ("container", "path", "key", "discard", "seen")
+    __slots__ = ("container", "path", "key", "discard", "seen", "anchor", "start", "height")
 
-    def __init__(self, container: dict[str, object] | list[object], path: PathTuple) -> None:
+    def __init__(
+        self,
+        container: dict[str, object] | list[object],
+        path: PathTuple,
+        anchor: str | None = None,
+        start: int = 0,
+    ) -> None:
         self.container = container
         self.path = path
         # For a mapping: the key whose value comes next (None while a key is expected).
@@ -60,15 +69,80 @@ class _Frame:
         # The pending key repeats an earlier one: build its value but do not store it.
         self.discard = False
         self.seen: dict[str, Position | None] = {}
+        # The anchor on this collection, and the count of values built before it started.
+        self.anchor = anchor
+        self.start = start
+        # Levels of nesting in this collection, itself included.
+        self.height = 1
+
+    def grow(self, child_height: int) -> None:
+        """Take account of a finished child value ``child_height`` levels deep."""
+        self.height = max(self.height, child_height + 1)
+
+
+MAX_ALIAS_VALUES = 10_000
+"""The most values YAML aliases may add to a declaration, counted as if each alias were
+replaced by a copy of its anchor's value. Tools such as PyYAML write anchors and aliases for
+repeated lists; a real declaration gains a few dozen values that way. An alias bomb (each level
+repeating the one before) passes the limit within a few lines and is refused there, before
+anything is expanded; aliases are shared, never copied, so the work done is bounded by the
+length of the text."""
+
+
+class _Anchor:
+    """A value with an anchor (``&name``): what an alias to it stands for."""
+
+    __slots__ = ("value", "key", "size", "height")
+
+    def __init__(self, value: object, *, key: str | None = None, size: int | None = 1) -> None:
+        self.value = value
+        # The text of an anchored scalar, for an alias used as a mapping key.
+        self.key = key
+        # Values in it (None while the collection is still open); nesting levels in it.
+        self.size = size
+        self.height = 0
+
+    def close(self, size: int, height: int) -> None:
+        """The anchored collection is complete."""
+        self.size, self.height = size, height
+
+
+def _resolve_alias(
+    anchors: dict[str, _Anchor], alias: str, name: str, position: Position | None
+) -> _Anchor:
+    """The finished value an alias (``*name``) stands for.
+
+    Raises:
+        DeclarationSyntaxError: no anchor of that name comes before the alias, or the alias is
+            inside the collection it names (which would never end).
+    """
+    target = anchors.get(alias)
+    if target is None:
+        raise syntax_error(
+            name,
+            f"alias '*{alias}' names no anchor before it (an anchor is written '&{alias}' "
+            "before the value it names)",
+            "yaml_unknown_alias",
+            position,
+        )
+    if target.size is None:
+        raise syntax_error(
+            name,
+            f"alias '*{alias}' is inside the collection it names, which would never end",
+            "yaml_alias_expansion",
+            position,
+        )
+    return target
 
 
 class DeclarationLoader(_BaseLoader):
     """A safe YAML loader for declarations (libyaml's parser when PyYAML has it).
 
     Call :meth:`load_document` instead of ``yaml.load``: it reads the parser's events and builds
-    plain ``dict``/``list``/scalar values iteratively, refusing anchors, aliases, unsupported
+    plain ``dict``/``list``/scalar values iteratively. An alias stands for its anchor's value
+    (shared, not copied) as long as aliases add at most :data:`MAX_ALIAS_VALUES` values; unsupported
     tags, complex keys, duplicate keys, nesting deeper than :data:`MAX_DEPTH` and more than one
-    document. Timestamps stay text. The loader must be disposed of after use.
+    document are refused. Timestamps stay text. The loader must be disposed of after use.
 
     Examples:
         >>> loader = DeclarationLoader("a: [1, 2023-04-01]\\n")
@@ -127,39 +201,61 @@ class DeclarationLoader(_BaseLoader):
         keys: dict[PathTuple, Position] = {}
         duplicates: list[InputIssue] = []
         stack: list[_Frame] = []
+        anchors: dict[str, _Anchor] = {}
         root: object = None
+        built = 0  # values built so far, aliases counted as the values they stand for
+        added = 0  # of which aliases added
         while True:
             event = self._next_event()
             position = _mark_position(event.start_mark)
-            if isinstance(event, yaml.AliasEvent):
-                raise syntax_error(
-                    name, "YAML aliases are not allowed in declarations", "yaml_alias", position
-                )
             if isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
-                stack.pop()
+                done = stack.pop()
+                if done.anchor is not None:
+                    anchors[done.anchor].close(built - done.start, done.height)
                 if not stack:
                     break
+                stack[-1].grow(done.height)
                 continue
-            anchor = getattr(event, "anchor", None)
-            if anchor is not None:
-                raise syntax_error(
-                    name,
-                    f"YAML anchors and aliases are not allowed in declarations"
-                    f" (found anchor '&{anchor}')",
-                    "yaml_alias",
-                    position,
-                )
             frame = stack[-1] if stack else None
+            anchor: str | None = getattr(event, "anchor", None)
+            target: _Anchor | None = None
+            if isinstance(event, yaml.AliasEvent):
+                target = _resolve_alias(anchors, str(anchor), name, position)
+                size = target.size or 0  # never None: _resolve_alias refuses open collections
+                added += size
+                built += size
+                if added > MAX_ALIAS_VALUES:
+                    raise syntax_error(
+                        name,
+                        f"YAML aliases would add more than {MAX_ALIAS_VALUES:,} values to the "
+                        f"declaration (at alias '*{anchor}'); a declaration needs far fewer, "
+                        "so it is refused before it is expanded",
+                        "yaml_alias_expansion",
+                        position,
+                    )
+                if len(stack) + target.height > MAX_DEPTH:
+                    raise syntax_error(
+                        name,
+                        f"the declaration is nested more than {MAX_DEPTH} levels deep "
+                        f"(with alias '*{anchor}' expanded)",
+                        "nesting_too_deep",
+                        position,
+                    )
             # A scalar in key position of a mapping is a key, not a value.
             if frame is not None and isinstance(frame.container, dict) and frame.key is None:
-                if not isinstance(event, yaml.ScalarEvent):
+                if target is not None and target.key is not None:
+                    key = target.key
+                elif isinstance(event, yaml.ScalarEvent):
+                    key = str(event.value)
+                    if anchor is not None:
+                        anchors[anchor] = _Anchor(key, key=key)
+                else:
                     raise syntax_error(
                         name,
                         "mapping keys must be plain text, not a list or a mapping",
                         "yaml_complex_key",
                         position,
                     )
-                key = str(event.value)
                 key_path = (*frame.path, key)
                 first = frame.seen.get(key, ...)
                 if first is not ...:
@@ -182,10 +278,16 @@ class DeclarationLoader(_BaseLoader):
                         keys[key_path] = position
                 frame.key = key
                 continue
-            # Build the value (containers are attached empty and filled as events arrive).
+            # Build the value (containers are attached empty and filled as events arrive; an
+            # alias stands for the finished value of its anchor, shared, never copied).
             value: object
-            if isinstance(event, yaml.ScalarEvent):
+            if target is not None:
+                value = target.value
+            elif isinstance(event, yaml.ScalarEvent):
                 value = self._scalar(event, name, position)
+                built += 1
+                if anchor is not None:
+                    anchors[anchor] = _Anchor(value, key=str(event.value))
             elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
                 if len(stack) >= MAX_DEPTH:
                     raise syntax_error(
@@ -197,6 +299,9 @@ class DeclarationLoader(_BaseLoader):
                 is_mapping = isinstance(event, yaml.MappingStartEvent)
                 self._check_collection_tag(event, is_mapping, name, position)
                 value = {} if is_mapping else []
+                built += 1
+                if anchor is not None:
+                    anchors[anchor] = _Anchor(value, size=None)
             else:  # pragma: no cover - the parser emits nothing else inside a document
                 raise syntax_error(
                     name, f"unexpected YAML event {type(event).__name__}", "yaml_syntax_error"
@@ -219,12 +324,15 @@ class DeclarationLoader(_BaseLoader):
                 frame.container.append(value)
             if store and position is not None:
                 values[path] = position
-            if isinstance(value, dict | list) and isinstance(
+            if target is None and isinstance(
                 event, yaml.MappingStartEvent | yaml.SequenceStartEvent
             ):
-                stack.append(_Frame(value, path))
+                assert isinstance(value, dict | list)
+                stack.append(_Frame(value, path, anchor, built - 1))
             elif not stack:
                 break
+            else:
+                stack[-1].grow(target.height if target is not None else 0)
         if duplicates:
             raise DeclarationSyntaxError(name, duplicates)
         return root, LocationIndex(values, keys)
@@ -286,6 +394,9 @@ def _yaml_error_issue(error: yaml.YAMLError, text: str) -> InputIssue:
             message = f"the declaration is nested more than {MAX_DEPTH} levels deep"
             line, column = position if position is not None else (None, None)
             return InputIssue("", message, line, column, "nesting_too_deep")
+        plain = _plain_words(problem, error.context or "", error.context_mark, mark, text)
+        if plain is not None:
+            return InputIssue("", plain[0], plain[1][0], plain[1][1], "yaml_syntax_error")
         message = problem + (f" ({error.context})" if error.context else "")
     elif isinstance(error, yaml.reader.ReaderError):
         position = line_column(text, error.position) if error.position <= len(text) else None
@@ -297,6 +408,107 @@ def _yaml_error_issue(error: yaml.YAMLError, text: str) -> InputIssue:
         message = str(error) or "invalid YAML"
     line, column = position if position is not None else (None, None)
     return InputIssue("", f"invalid YAML: {message}", line, column, "yaml_syntax_error")
+
+
+#: What YAML counts as a line break (its marks count lines by these).
+_YAML_LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+
+
+def _indentation(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _key_column(line: str) -> int:
+    """Where the keys of a line start: after ``- `` for a list item that is a mapping."""
+    n = _indentation(line)
+    rest = line.lstrip(" ")
+    return n + 2 if rest.startswith("- ") and ": " in rest else n
+
+
+def _spaces(n: int) -> str:
+    return f"{n} space" + ("" if n == 1 else "s")
+
+
+def _plain_words(
+    problem: str, context: str, context_mark: Any, mark: Any, text: str
+) -> tuple[str, Position] | None:
+    """What PyYAML's jargon means for the common slips in hand-written YAML (a tab used for
+    indentation, a line indented too far or not far enough), with the line at fault; None
+    when the error is none of those."""
+    if mark is None:
+        return None
+    lines = _YAML_LINE_BREAK.split(text)
+    row = int(mark.line)
+    line = lines[row] if row < len(lines) else ""
+    lead = line[: len(line) - len(line.lstrip(" \t"))]
+    if "\t" in lead or "tab" in problem:
+        column = lead.index("\t") if "\t" in lead else int(mark.column)
+        return "YAML does not allow tabs for indentation; use spaces", (row + 1, column + 1)
+    here = _indentation(line)
+    if problem.startswith("mapping values are not allowed"):
+        above = next(
+            (
+                r
+                for r in range(row - 1, -1, -1)
+                if lines[r].strip() and not lines[r].lstrip().startswith("#")
+            ),
+            None,
+        )
+        if above is not None and here > _key_column(lines[above]):
+            return (
+                f"the indentation of line {row + 1} is off: it is indented by {_spaces(here)}, "
+                f"more than line {above + 1} ({_key_column(lines[above])}), which already has a "
+                f"value, so YAML reads line {row + 1} as part of that value; indent it like the "
+                "keys it belongs with",
+                (row + 1, here + 1),
+            )
+        if ": " in line[: int(mark.column)]:
+            return (
+                "a value that contains ': ' must be put in quotes, or YAML reads it as another "
+                'key (for example: title: "Plan: 2023")',
+                (row + 1, int(mark.column) + 1),
+            )
+        return None
+    if problem.startswith("did not find expected") and "block" in context:
+        if "'-'" in problem and here == int(context_mark.column):
+            return (
+                f"line {row + 1} is inside the list that starts at line "
+                f"{int(context_mark.line) + 1} but is not an item of it: start it with '- ', "
+                "or indent it less to end the list",
+                (row + 1, here + 1),
+            )
+        levels = _levels_above(lines, row)
+        if levels and here not in levels:
+            ordered = [str(n) for n in sorted(levels)]
+            shown = (
+                ", ".join(ordered[:-1]) + " or " + ordered[-1] if len(ordered) > 1 else ordered[0]
+            )
+            return (
+                f"the indentation of line {row + 1} is off: it is indented by {_spaces(here)}, "
+                f"which lines up with no block above it (those are indented by {shown}); give "
+                "the keys or items of one block the same indentation",
+                (row + 1, here + 1),
+            )
+    return None
+
+
+def _levels_above(lines: list[str], row: int) -> set[int]:
+    """The indentations of the blocks open at ``row``: going up, each line indented less than
+    every line seen so far (blank lines and comments skipped)."""
+    levels: set[int] = set()
+    least: int | None = None
+    for r in range(row - 1, -1, -1):
+        line = lines[r]
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        n = _indentation(line)
+        levels.add(_key_column(line))  # the keys of a mapping that is a list item
+        if least is None or n < least:
+            levels.add(n)
+            least = n
+        if n == 0:
+            break
+    return levels
 
 
 def parse_yaml(text: str, name: str) -> tuple[object, LocationIndex]:
