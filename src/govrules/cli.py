@@ -2,14 +2,17 @@
 
 Exit codes: 0 compliant (or lint clean), 1 not compliant, 2 usage error, 3 invalid declaration
 or rule file (the message names file, line and column or the field path, on stderr), 4 an
-internal engine fault. Nothing is written to ``--output`` unless every input was valid; the file
-is written whole or not at all.
+internal engine fault. ``check`` assesses every valid declaration of a batch and reports each
+invalid one in its place (exit code 3); nothing is written to ``--output`` when no declaration
+was valid or a rule file is invalid. Output files are written whole or not at all, with the
+permissions the user's umask gives new files.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
 import shutil
 import sys
 from collections.abc import Callable
@@ -19,13 +22,22 @@ from typing import Any
 from typing import NoReturn
 
 import click
+from pydantic import BaseModel
 from rich.console import Console
 from rich.progress import Progress
 
 from . import __version__
 from .backends import names as backend_names
+from .bases import better_hints
+from .bases import needed_bases
+from .batch import Entry
+from .batch import Invalid
+from .batch import exit_code
+from .batch import render as render_batch
 from .cli_policy import register as register_policy_commands
+from .declaration import STDIN_NAME
 from .declaration import load_declaration
+from .declaration import load_declaration_stream
 from .errors import DeclarationError
 from .errors import GovrulesError
 from .errors import RuleError
@@ -40,12 +52,17 @@ from .evaluator import parse_date
 from .evaluator import read_sources
 from .evaluator import rule_files
 from .files import write_atomically
-from .render import to_html
-from .render import to_json
-from .render import to_junit
-from .render import to_text
-from .report import Report
 from .report import rule_sort_key
+from .selection import ONLY_CHOICES
+from .selection import SEVERITY_CHOICES
+from .selection import OnlyChoice
+from .selection import Selection
+from .selection import SeverityChoice
+from .selection import select
+from .starting import KINDS
+from .starting import json_schema
+from .starting import schema_file_name
+from .starting import template
 
 
 def _fail(err: GovrulesError) -> NoReturn:
@@ -72,6 +89,9 @@ def _progress(total: int, label: str) -> Iterator[Callable[[], None]]:
 def _rules(paths: Sequence[str]) -> Any:
     try:
         return load_rulesets(list(paths) if paths else None)
+    except RuleError as err:
+        # Hints that name the file or bundled ruleset to give first, where order is the problem.
+        _fail(type(err)(better_hints(err.diagnostics, rule_files(paths) if paths else [])))
     except GovrulesError as err:
         _fail(err)
 
@@ -88,7 +108,7 @@ def _write(output: str | None, text: str) -> None:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="govrules")
+@click.version_option(__version__, "-V", "--version", prog_name="govrules")
 def main() -> None:
     """Check governance declarations (places, provider collaboratives) against the rules."""
 
@@ -125,7 +145,25 @@ _RULES_OPTION = click.option(
     + ", ".join(backend_names())
     + " that can run here.",
 )
-@click.option("--color/--no-color", default=None, help="Colour in text output.")
+@click.option(
+    "--color/--no-color",
+    default=None,
+    help="Colour in text output (default: on a terminal, unless NO_COLOR is set).",
+)
+@click.option(
+    "--severity",
+    type=click.Choice(SEVERITY_CHOICES),
+    default="all",
+    show_default=True,
+    help="Show only the findings of this tier (the verdict and counts still cover all).",
+)
+@click.option(
+    "--only",
+    type=click.Choice(ONLY_CHOICES),
+    default="all",
+    show_default=True,
+    help="failing: show only failing findings (the verdict and counts still cover all).",
+)
 def check(
     declarations: tuple[str, ...],
     rules_paths: tuple[str, ...],
@@ -134,51 +172,95 @@ def check(
     output: str | None,
     engine: str | None,
     color: bool | None,
+    severity: SeverityChoice,
+    only: OnlyChoice,
 ) -> None:
-    """Check DECLARATION files (YAML or JSON) against the rules."""
+    """Check DECLARATION files (YAML or JSON; - reads standard input) against the rules.
+
+    --severity and --only choose the findings shown; the verdict, the exit code and the
+    counts always describe the whole assessment, and a filtered report says what it left out.
+    """
     try:
         date = parse_date(as_of)
     except GovrulesError as err:
         raise click.BadParameter(str(err), param_hint="'--as-of'") from None
     program = _rules(rules_paths)
-    problems: list[str] = []
-    loaded = []
+    # Every file is read; an invalid one is reported in its place, beside the others' reports.
+    entries: list[Invalid | tuple[str, BaseModel]] = []
     with _progress(len(declarations), "Reading declarations") as step:
         for path in declarations:
+            name = STDIN_NAME if path == "-" else path
             try:
-                loaded.append((path, load_declaration(path)))
+                if path == "-":
+                    entries.append((name, load_declaration_stream(sys.stdin.buffer)))
+                else:
+                    entries.append((name, load_declaration(path)))
             except DeclarationError as err:
-                problems.append(str(err))
+                entries.append(Invalid(name, err))
+                click.echo(f"Error: {err}", err=True)
             step()
-    if problems:
-        click.echo("Error: " + "\n".join(problems), err=True)
-        sys.exit(3)
+    valid = [e for e in entries if not isinstance(e, Invalid)]
+    if not valid:
+        sys.exit(3)  # nothing to report on: the errors are all on stderr
     chosen: EngineName = engine or "auto"
+    chosen_findings = Selection(severity, only)
+    results: list[Entry] = []
     try:
         eng = Engine(program, chosen)
-        reports = []
-        with _progress(len(loaded), "Checking declarations") as step:
-            for path, decl in loaded:
-                reports.append(eng.evaluate(decl, date, source=path))
+        with _progress(len(valid), "Checking declarations") as step:
+            for entry in entries:
+                if isinstance(entry, Invalid):
+                    results.append(entry)
+                    continue
+                report = eng.evaluate(entry[1], date, source=entry[0])
+                results.append(select(report, chosen_findings))
                 step()
     except GovrulesError as err:
         _fail(err)
-    _write(output, _render(reports, fmt, color, output))
-    sys.exit(0 if all(r.compliant for r in reports) else 1)
+    _write(output, _render(results, fmt, color, output))
+    sys.exit(exit_code(results))
 
 
-def _render(reports: list[Report], fmt: str, color: bool | None, output: str | None) -> str:
-    if fmt == "json":
-        return to_json(reports, single=len(reports) == 1)
-    if fmt == "html":
-        return to_html(reports)
-    if fmt == "junit":
-        return to_junit(reports)
-    use_color = color if color is not None else (output is None and sys.stdout.isatty())
-    width = None
-    if use_color:
-        width = shutil.get_terminal_size().columns
-    return to_text(reports, color=use_color, width=width)
+def _render(entries: list[Entry], fmt: str, color: bool | None, output: str | None) -> str:
+    if color is None:  # NO_COLOR (https://no-color.org): any non-empty value turns colour off
+        color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    width = shutil.get_terminal_size().columns if color and fmt == "text" else None
+    return render_batch(entries, fmt, color=color, width=width)
+
+
+@main.command()
+@click.argument("file", metavar="FILE")
+@click.option(
+    "--kind",
+    type=click.Choice(list(KINDS)),
+    default="place",
+    show_default=True,
+    help="What the declaration is about.",
+)
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+def init(file: str, kind: str, force: bool) -> None:
+    """Write a commented template declaration to FILE, ready to fill in and check."""
+    if os.path.lexists(file) and not force:
+        raise click.UsageError(f"{file} exists; use --force to replace it")
+    _write(file, template(kind))
+    click.echo(
+        f"wrote {file}: a {kind.replace('-', ' ')} declaration to fill in; check it with "
+        f"'govrules check {file}'. For checks as you type, write the schema it names with "
+        f"'govrules schema --kind {kind} > {schema_file_name(kind)}'."
+    )
+
+
+@main.command()
+@click.option(
+    "--kind",
+    type=click.Choice(list(KINDS)),
+    default="place",
+    show_default=True,
+    help="Which declaration format.",
+)
+def schema(kind: str) -> None:
+    """Print the JSON Schema of a declaration format, for editors (docs/declaration-format.md)."""
+    click.echo(json.dumps(json_schema(kind), indent=2, ensure_ascii=False))
 
 
 @main.command()
@@ -186,28 +268,47 @@ def _render(reports: list[Report], fmt: str, color: bool | None, output: str | N
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-def lint(paths: tuple[str, ...], fmt: str) -> None:
-    """Parse and check rule files; report every problem as file:line:col: code: message."""
+@click.option(
+    "--base",
+    "base_paths",
+    multiple=True,
+    metavar="PATH|NAME",
+    help="Rule files read before PATH... (repeatable), as 'check --rules BASE --rules PATH' "
+    "reads them. Default: the bundled rulesets whose parameters or rules PATH... uses.",
+)
+def lint(paths: tuple[str, ...], fmt: str, base_paths: tuple[str, ...]) -> None:
+    """Parse and check rule files; report every problem as file:line:col: code: message.
+
+    A local file that overrides or reads what a bundled ruleset defines is checked after that
+    ruleset, so 'govrules lint my-local.gr' reads it as 'govrules check' will.
+    """
+    bases: list[str] = []
     try:
         files = rule_files(paths)
-        program = load_sources(*read_sources(files))
+        bases = list(base_paths) if base_paths else needed_bases(files)
+        given = {f.resolve() for f in files}
+        before = [f for f in rule_files(bases) if f.resolve() not in given]
+        program = load_sources(*read_sources([*before, *files]))
     except RuleError as err:
+        diagnostics = better_hints(err.diagnostics, files)
         if fmt == "json":
-            click.echo(
-                json.dumps({"diagnostics": [d.to_json() for d in err.diagnostics]}, indent=2)
-            )
+            click.echo(json.dumps({"diagnostics": [d.to_json() for d in diagnostics]}, indent=2))
         else:
-            click.echo(err.render(), err=True)
+            click.echo(RuleError(diagnostics).render(), err=True)
         sys.exit(3)
     except GovrulesError as err:
         _fail(err)
     if fmt == "json":
         click.echo(json.dumps({"diagnostics": []}))
     else:
-        click.echo(
-            f"ok: {len(program.rules)} rules in {len(files)} file(s), "
-            f"{len(program.params)} parameters"
-        )
+        rules, params = len(program.rules), len(program.params)
+        if bases:
+            after = ", ".join(bases)
+            click.echo(
+                f"ok: {len(files)} file(s) read after {after}: {rules} rules, {params} parameters"
+            )
+        else:
+            click.echo(f"ok: {rules} rules in {len(files)} file(s), {params} parameters")
 
 
 @main.command("docs")

@@ -1,39 +1,24 @@
 """Reading a place declaration: YAML or JSON text to a validated :class:`PlaceDeclaration`.
 
-The pipeline is ``parse_document`` (text to plain data plus a :class:`LocationIndex`) then
-``validate_declaration`` (plain data to the pydantic model). The HTTP API calls the second step
-alone on an already-parsed JSON body.
-
-YAML is read event by event from PyYAML's safe parser (libyaml's when available), and plain
-Python values are built from the events without recursion. This lets the loader:
-
-- refuse anchors and aliases before any of them is expanded (this defeats alias bombs);
-- refuse nesting deeper than :data:`MAX_DEPTH` as soon as it is reached;
-- refuse duplicate keys, naming the key, line and column;
-- keep dates as text, so ``2023-02-30`` is an ordinary validation error with a path;
-- record the line and column of every value and key for error messages.
+The pipeline is ``parse_document`` (text to plain data plus a :class:`LocationIndex`; in
+:mod:`govrules.reading`, with YAML read by :mod:`govrules.yamlsafe`) then
+``validate_declaration`` (plain data to the pydantic model, with every pydantic error worded for
+people and placed at its line and column). The HTTP API calls the second step alone on an
+already-parsed JSON body.
 
 Every problem a user can cause becomes a :class:`~govrules.errors.DeclarationError`; nothing else
 escapes (no ``OSError``, ``UnicodeDecodeError``, ``yaml.YAMLError`` or ``RecursionError``).
+The names of the reading modules are re-exported here, where callers have always found them.
 """
 
 from __future__ import annotations
 
 import difflib
-import json
 import os
-import re
 import typing
-from collections.abc import Callable
-from collections.abc import Iterator
-from collections.abc import Mapping
-from pathlib import Path
-from typing import TYPE_CHECKING
-from typing import Any
+from typing import BinaryIO
 from typing import Literal
-from typing import NoReturn
 
-import yaml
 from pydantic import BaseModel
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
@@ -42,11 +27,19 @@ from .errors import DeclarationError
 from .errors import DeclarationSyntaxError
 from .errors import InputIssue
 from .formats import DECLARATION_FORMATS
+from .locations import MAX_DEPTH as MAX_DEPTH
+from .locations import LocationIndex as LocationIndex
+from .locations import PathTuple as PathTuple
+from .locations import Position as Position
+from .locations import format_path as format_path
 from .models import FINANCIAL_YEAR_PATTERN
 from .models import NON_BLANK_PATTERN
 from .models import SLUG_PATTERN
 from .models import PlaceDeclaration
 from .models import describe_value
+from .reading import Format as Format
+from .reading import parse_document as parse_document
+from .yamlsafe import DeclarationLoader as DeclarationLoader
 
 __all__ = [
     "MAX_DEPTH",
@@ -55,642 +48,14 @@ __all__ = [
     "Position",
     "PathTuple",
     "format_path",
+    "STDIN_NAME",
     "load_declaration",
+    "load_declaration_bytes",
+    "load_declaration_stream",
     "load_declaration_text",
     "parse_document",
     "validate_declaration",
 ]
-
-MAX_DEPTH = 64
-"""Deepest nesting of mappings and lists a declaration may use (the root mapping is level 1)."""
-
-PathTuple = tuple[str | int, ...]
-"""A field path: mapping keys as ``str``, list indexes as ``int``."""
-
-Position = tuple[int, int]
-"""A 1-based ``(line, column)``."""
-
-Format = Literal["yaml", "json", "auto"]
-
-if TYPE_CHECKING:
-    _BaseLoader = yaml.SafeLoader
-else:
-    # libyaml's parser is much faster; the Python one behaves the same for our purposes.
-    _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-_YAML_TAG = "tag:yaml.org,2002:"
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-# A JSON string literal, or one of the brackets that open or close a level of nesting.
-_JSON_NESTING_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
-_JSON_CONSTANT_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|-?Infinity|NaN', re.DOTALL)
-_JSON_LONG_NUMBER_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[0-9]{1000,}', re.DOTALL)
-
-
-# --------------------------------------------------------------------------------------------
-# Paths and locations
-
-
-def format_path(loc: tuple[str | int, ...]) -> str:
-    """Render a field path as ``accountable_persons[0].agreed_by``.
-
-    Keys that are not plain identifiers are quoted, so a path is never ambiguous.
-
-    Args:
-        loc: Mapping keys and list indexes from the root of the document.
-
-    Returns:
-        The path as text; the empty string for the root.
-
-    Examples:
-        >>> format_path(("accountable_persons", 0, "agreed_by"))
-        'accountable_persons[0].agreed_by'
-        >>> format_path(("partners", "my key"))
-        'partners["my key"]'
-        >>> format_path(())
-        ''
-    """
-    parts: list[str] = []
-    for part in loc:
-        if isinstance(part, int):
-            parts.append(f"[{part}]")
-        elif _IDENTIFIER.fullmatch(part):
-            parts.append(f".{part}" if parts else part)
-        else:
-            parts.append(f"[{json.dumps(part, ensure_ascii=False)}]")
-    return "".join(parts)
-
-
-class LocationIndex(Mapping[PathTuple, Position]):
-    """Where each value of a parsed document starts in its text.
-
-    As a mapping it gives the 1-based ``(line, column)`` of the value at a path. It also keeps
-    where each mapping key was written (:meth:`key_position`), which is where an unknown or
-    duplicate key should be reported.
-
-    Examples:
-        >>> index = LocationIndex({(): (1, 1), ("place",): (2, 3)}, {("place",): (2, 1)})
-        >>> index[("place",)], index.key_position(("place",))
-        ((2, 3), (2, 1))
-        >>> index.nearest(("place", "id"))
-        (2, 3)
-    """
-
-    def __init__(
-        self,
-        values: dict[PathTuple, Position] | None = None,
-        keys: dict[PathTuple, Position] | None = None,
-    ) -> None:
-        self._given_values: dict[PathTuple, Position] = values if values is not None else {}
-        self._given_keys: dict[PathTuple, Position] = keys if keys is not None else {}
-        self._loader: Callable[[], LocationIndex] | None = None
-
-    @classmethod
-    def deferred(cls, loader: Callable[[], LocationIndex]) -> LocationIndex:
-        """An index worked out only when a position is first asked for (on an error).
-
-        Valid documents never need positions, so a JSON body is not read a second time.
-        """
-        index = cls()
-        index._loader = loader
-        return index
-
-    def _materialise(self) -> None:
-        if self._loader is not None:
-            loaded, self._loader = self._loader(), None
-            self._given_values, self._given_keys = loaded._values, loaded._keys
-
-    @property
-    def _values(self) -> dict[PathTuple, Position]:
-        self._materialise()
-        return self._given_values
-
-    @property
-    def _keys(self) -> dict[PathTuple, Position]:
-        self._materialise()
-        return self._given_keys
-
-    def __getitem__(self, path: PathTuple) -> Position:
-        return self._values[path]
-
-    def __iter__(self) -> Iterator[PathTuple]:
-        return iter(self._values)
-
-    def __len__(self) -> int:
-        return len(self._values)
-
-    def key_position(self, path: PathTuple) -> Position | None:
-        """Where the key of the value at ``path`` was written, else where the value starts."""
-        found = self._keys.get(path)
-        return found if found is not None else self._values.get(path)
-
-    def nearest(self, path: PathTuple) -> Position | None:
-        """The position of ``path``, or of its closest ancestor that has one."""
-        for end in range(len(path), -1, -1):
-            found = self._values.get(path[:end])
-            if found is not None:
-                return found
-        return None
-
-
-def _line_column(text: str, offset: int) -> Position:
-    """1-based line and column of a character offset."""
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return line, column
-
-
-def _syntax_error(
-    name: str,
-    message: str,
-    code: str,
-    position: Position | None = None,
-    path: str = "",
-) -> DeclarationSyntaxError:
-    line, column = position if position is not None else (None, None)
-    return DeclarationSyntaxError(name, [InputIssue(path, message, line, column, code)])
-
-
-# --------------------------------------------------------------------------------------------
-# YAML
-
-
-def _mark_position(mark: Any) -> Position | None:
-    """A PyYAML ``Mark`` (0-based) as a 1-based position."""
-    if mark is None:
-        return None
-    return int(mark.line) + 1, int(mark.column) + 1
-
-
-class _Frame:
-    """One open mapping or list while building values from YAML events."""
-
-    __slots__ = ("container", "path", "key", "discard", "seen")
-
-    def __init__(self, container: dict[str, object] | list[object], path: PathTuple) -> None:
-        self.container = container
-        self.path = path
-        # For a mapping: the key whose value comes next (None while a key is expected).
-        self.key: str | None = None
-        # The pending key repeats an earlier one: build its value but do not store it.
-        self.discard = False
-        self.seen: dict[str, Position | None] = {}
-
-
-class DeclarationLoader(_BaseLoader):
-    """A safe YAML loader for declarations (libyaml's parser when PyYAML has it).
-
-    Call :meth:`load_document` instead of ``yaml.load``: it reads the parser's events and builds
-    plain ``dict``/``list``/scalar values iteratively, refusing anchors, aliases, unsupported
-    tags, complex keys, duplicate keys, nesting deeper than :data:`MAX_DEPTH` and more than one
-    document. Timestamps stay text. The loader must be disposed of after use.
-
-    Examples:
-        >>> loader = DeclarationLoader("a: [1, 2023-04-01]\\n")
-        >>> try:
-        ...     data, index = loader.load_document("<doc>")
-        ... finally:
-        ...     loader.dispose()
-        >>> data, index[("a", 1)]
-        ({'a': [1, '2023-04-01']}, (1, 8))
-    """
-
-    # PyYAML's parser methods are untyped; these typed doors keep ``mypy --strict`` quiet.
-    def _next_event(self) -> Any:
-        get: Callable[[], Any] = self.get_event
-        return get()
-
-    def _peek_event(self) -> Any:
-        peek: Callable[[], Any] = self.peek_event
-        return peek()
-
-    def _resolve_scalar(self, value: str, implicit: Any) -> str:
-        resolve: Callable[[Any, str, Any], str] = self.resolve
-        return resolve(yaml.ScalarNode, value, implicit)
-
-    def load_document(self, name: str) -> tuple[object, LocationIndex]:
-        """Read the single document of the stream.
-
-        Args:
-            name: The source name used in error messages.
-
-        Returns:
-            The document as plain values (``None`` for an empty stream) and its locations.
-
-        Raises:
-            DeclarationSyntaxError: The text is not acceptable YAML for a declaration.
-            yaml.YAMLError: The parser rejected the text (the caller converts it).
-        """
-        self._next_event()  # StreamStartEvent
-        if self.check_event(yaml.StreamEndEvent):
-            return None, LocationIndex()
-        self._next_event()  # DocumentStartEvent
-        data, index = self._build_values(name)
-        self._next_event()  # DocumentEndEvent
-        if not self.check_event(yaml.StreamEndEvent):
-            extra = self._peek_event()
-            raise _syntax_error(
-                name,
-                "a declaration must be a single YAML document, found another one",
-                "yaml_multiple_documents",
-                _mark_position(extra.start_mark),
-            )
-        return data, index
-
-    def _build_values(self, name: str) -> tuple[object, LocationIndex]:
-        values: dict[PathTuple, Position] = {}
-        keys: dict[PathTuple, Position] = {}
-        duplicates: list[InputIssue] = []
-        stack: list[_Frame] = []
-        root: object = None
-        while True:
-            event = self._next_event()
-            position = _mark_position(event.start_mark)
-            if isinstance(event, yaml.AliasEvent):
-                raise _syntax_error(
-                    name, "YAML aliases are not allowed in declarations", "yaml_alias", position
-                )
-            if isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
-                stack.pop()
-                if not stack:
-                    break
-                continue
-            anchor = getattr(event, "anchor", None)
-            if anchor is not None:
-                raise _syntax_error(
-                    name,
-                    f"YAML anchors and aliases are not allowed in declarations"
-                    f" (found anchor '&{anchor}')",
-                    "yaml_alias",
-                    position,
-                )
-            frame = stack[-1] if stack else None
-            # A scalar in key position of a mapping is a key, not a value.
-            if frame is not None and isinstance(frame.container, dict) and frame.key is None:
-                if not isinstance(event, yaml.ScalarEvent):
-                    raise _syntax_error(
-                        name,
-                        "mapping keys must be plain text, not a list or a mapping",
-                        "yaml_complex_key",
-                        position,
-                    )
-                key = str(event.value)
-                key_path = (*frame.path, key)
-                first = frame.seen.get(key, ...)
-                if first is not ...:
-                    where = f" (first at line {first[0]}, column {first[1]})" if first else ""
-                    where_here = f" at line {position[0]}, column {position[1]}" if position else ""
-                    duplicates.append(
-                        InputIssue(
-                            format_path(key_path),
-                            f"duplicate key '{key}'{where_here}{where}",
-                            position[0] if position else None,
-                            position[1] if position else None,
-                            "duplicate_key",
-                        )
-                    )
-                    frame.discard = True
-                else:
-                    frame.seen[key] = position
-                    frame.discard = False
-                    if position is not None:
-                        keys[key_path] = position
-                frame.key = key
-                continue
-            # Build the value (containers are attached empty and filled as events arrive).
-            value: object
-            if isinstance(event, yaml.ScalarEvent):
-                value = self._scalar(event, name, position)
-            elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
-                if len(stack) >= MAX_DEPTH:
-                    raise _syntax_error(
-                        name,
-                        f"the declaration is nested more than {MAX_DEPTH} levels deep",
-                        "nesting_too_deep",
-                        position,
-                    )
-                is_mapping = isinstance(event, yaml.MappingStartEvent)
-                self._check_collection_tag(event, is_mapping, name, position)
-                value = {} if is_mapping else []
-            else:  # pragma: no cover - the parser emits nothing else inside a document
-                raise _syntax_error(
-                    name, f"unexpected YAML event {type(event).__name__}", "yaml_syntax_error"
-                )
-            # Attach the value to its parent and record where it starts.
-            path: PathTuple
-            store = True
-            if frame is None:
-                path = ()
-                root = value
-            elif isinstance(frame.container, dict):
-                assert frame.key is not None
-                path = (*frame.path, frame.key)
-                store = not frame.discard
-                if store:
-                    frame.container[frame.key] = value
-                frame.key = None
-            else:
-                path = (*frame.path, len(frame.container))
-                frame.container.append(value)
-            if store and position is not None:
-                values[path] = position
-            if isinstance(value, dict | list) and isinstance(
-                event, yaml.MappingStartEvent | yaml.SequenceStartEvent
-            ):
-                stack.append(_Frame(value, path))
-            elif not stack:
-                break
-        if duplicates:
-            raise DeclarationSyntaxError(name, duplicates)
-        return root, LocationIndex(values, keys)
-
-    def _check_collection_tag(
-        self, event: Any, is_mapping: bool, name: str, position: Position | None
-    ) -> None:
-        tag = event.tag
-        expected = _YAML_TAG + ("map" if is_mapping else "seq")
-        if tag is not None and tag not in ("!", expected):
-            raise _syntax_error(
-                name, f"unsupported YAML tag {tag!r}", "yaml_unsupported_tag", position
-            )
-
-    def _scalar(self, event: Any, name: str, position: Position | None) -> object:
-        """A plain Python value for a scalar: text, int, float, bool or None."""
-        raw: str = event.value
-        tag = event.tag
-        explicit = not (tag is None or tag == "!")
-        if not explicit:
-            tag = self._resolve_scalar(raw, event.implicit)
-        kind = tag[len(_YAML_TAG) :] if tag.startswith(_YAML_TAG) else None
-        node = yaml.ScalarNode(tag, raw, event.start_mark, event.end_mark, event.style)
-        try:
-            if kind == "str":
-                return raw
-            if kind == "null":
-                return None
-            if kind == "bool":
-                return bool(self.construct_yaml_bool(node))
-            if kind == "int":
-                return int(self.construct_yaml_int(node))
-            if kind == "float":
-                return float(self.construct_yaml_float(node))
-        except (KeyError, ValueError, OverflowError):
-            what = {"bool": "true or false", "int": "a whole number", "float": "a number"}
-            expected = what.get(kind or "", "a value")
-            raise _syntax_error(
-                name,
-                f"cannot read {describe_value(raw)} as {expected}"
-                + (" (it has too many digits)" if len(raw) > 1000 else ""),
-                "yaml_bad_scalar",
-                position,
-            ) from None
-        # Dates stay text so that the models validate them with a path ("2023-02-30").
-        if kind == "timestamp" or not explicit:
-            return raw
-        raise _syntax_error(name, f"unsupported YAML tag {tag!r}", "yaml_unsupported_tag", position)
-
-
-def _yaml_error_issue(error: yaml.YAMLError, text: str) -> InputIssue:
-    """One issue for a PyYAML error, with its line and column."""
-    if isinstance(error, yaml.MarkedYAMLError):
-        mark = error.problem_mark or error.context_mark
-        position = _mark_position(mark)
-        problem = error.problem or "invalid YAML"
-        if "maximum nesting depth" in problem:
-            # libyaml's own limit (1,000 flow levels) can trip before ours does.
-            message = f"the declaration is nested more than {MAX_DEPTH} levels deep"
-            line, column = position if position is not None else (None, None)
-            return InputIssue("", message, line, column, "nesting_too_deep")
-        message = problem + (f" ({error.context})" if error.context else "")
-    elif isinstance(error, yaml.reader.ReaderError):
-        position = _line_column(text, error.position) if error.position <= len(text) else None
-        character = error.character
-        shown = repr(chr(character)) if isinstance(character, int) else repr(character)
-        message = f"character {shown} is not allowed in YAML ({error.reason})"
-    else:
-        position = None
-        message = str(error) or "invalid YAML"
-    line, column = position if position is not None else (None, None)
-    return InputIssue("", f"invalid YAML: {message}", line, column, "yaml_syntax_error")
-
-
-def _parse_yaml(text: str, name: str) -> tuple[object, LocationIndex]:
-    loader: DeclarationLoader | None = None
-    try:
-        loader = DeclarationLoader(text)
-        return loader.load_document(name)
-    except yaml.YAMLError as error:
-        raise DeclarationSyntaxError(name, [_yaml_error_issue(error, text)]) from None
-    except UnicodeError:
-        # libyaml encodes the text to UTF-8, which fails on lone surrogates.
-        raise _syntax_error(
-            name, "the text is not valid Unicode (it has a lone surrogate)", "yaml_syntax_error"
-        ) from None
-    finally:
-        if loader is not None:
-            loader.dispose()
-
-
-# --------------------------------------------------------------------------------------------
-# JSON
-
-
-class _JsonConstantError(Exception):
-    """``NaN``, ``Infinity`` or ``-Infinity`` appeared in JSON."""
-
-
-class _JsonDuplicateKeyError(Exception):
-    """A JSON object repeats a key."""
-
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
-
-
-def _reject_constant(constant: str) -> NoReturn:
-    raise _JsonConstantError(constant)
-
-
-def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise _JsonDuplicateKeyError(key)
-        out[key] = value
-    return out
-
-
-def _first_token(pattern: re.Pattern[str], text: str) -> tuple[str, int] | None:
-    """The first match of ``pattern`` that is not a string literal, with its offset."""
-    for match in pattern.finditer(text):
-        if not match.group().startswith('"'):
-            return match.group(), match.start()
-    return None
-
-
-_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
-_JSON_BRACKET = re.compile(r"[\[\]{}]")
-
-
-def _check_json_depth(text: str, name: str) -> None:
-    """Refuse nesting deeper than :data:`MAX_DEPTH` before ``json.loads`` recurses into it."""
-    # Fast path: strings removed at C speed, then only brackets are walked.
-    deepest = depth = 0
-    for bracket in _JSON_BRACKET.findall(_JSON_STRING.sub('""', text)):
-        if bracket in "[{":
-            depth += 1
-            if depth > deepest:
-                deepest = depth
-        else:
-            depth -= 1
-    if deepest <= MAX_DEPTH:
-        return
-    depth = 0
-    for match in _JSON_NESTING_TOKEN.finditer(text):
-        token = match.group()
-        if token in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise _syntax_error(
-                    name,
-                    f"the declaration is nested more than {MAX_DEPTH} levels deep",
-                    "nesting_too_deep",
-                    _line_column(text, match.start()),
-                )
-        elif token in "]}":
-            depth -= 1
-
-
-def _json_locations(text: str, name: str) -> LocationIndex:
-    """Locations of a JSON document, read with the YAML loader as a best effort.
-
-    JSON is (nearly) a subset of YAML, so the YAML events give line and column for every value.
-    Where the YAML reading fails (rare: e.g. tabs in some positions), issues have no position.
-    """
-    try:
-        return _parse_yaml(text, name)[1]
-    except DeclarationError:
-        return LocationIndex()
-
-
-def _parse_json(text: str, name: str) -> tuple[object, LocationIndex]:
-    _check_json_depth(text, name)
-    try:
-        data: object = json.loads(
-            text, parse_constant=_reject_constant, object_pairs_hook=_unique_pairs
-        )
-    except json.JSONDecodeError as error:
-        raise _syntax_error(
-            name, f"invalid JSON: {error.msg}", "json_syntax_error", (error.lineno, error.colno)
-        ) from None
-    except _JsonConstantError as error:
-        found = _first_token(_JSON_CONSTANT_TOKEN, text)
-        raise _syntax_error(
-            name,
-            f"invalid JSON: {error.args[0]} is not allowed (numbers must be finite)",
-            "json_syntax_error",
-            _line_column(text, found[1]) if found else None,
-        ) from None
-    except _JsonDuplicateKeyError as error:
-        # The YAML reading of the same text finds the duplicate with its position.
-        try:
-            _parse_yaml(text, name)
-        except DeclarationSyntaxError as located:
-            if any(issue.code == "duplicate_key" for issue in located.issues):
-                raise located from None
-        raise _syntax_error(name, f"duplicate key '{error.key}'", "duplicate_key") from None
-    except (ValueError, RecursionError):
-        # Integers beyond Python's digit limit; deep nesting was refused above.
-        found = _first_token(_JSON_LONG_NUMBER_TOKEN, text)
-        raise _syntax_error(
-            name,
-            "invalid JSON: a number has too many digits",
-            "json_syntax_error",
-            _line_column(text, found[1]) if found else None,
-        ) from None
-    return data, LocationIndex.deferred(lambda: _json_locations(text, name))
-
-
-# --------------------------------------------------------------------------------------------
-# Parsing entry points
-
-
-def _choose_format(text: str, name: str, fmt: Format) -> Literal["yaml", "json"]:
-    if fmt != "auto":
-        return fmt
-    suffix = Path(name).suffix.lower()
-    if suffix == ".json":
-        return "json"
-    if suffix in (".yaml", ".yml"):
-        return "yaml"
-    return "json" if text.lstrip("\ufeff \t\r\n").startswith(("{", "[")) else "yaml"
-
-
-def parse_document(
-    text: str, name: str = "<string>", fmt: Format = "auto"
-) -> tuple[object, LocationIndex]:
-    """Parse declaration text to plain values, with the location of every value.
-
-    Args:
-        text: The YAML or JSON text.
-        name: The source name used in error messages (a file path or ``<string>``).
-        fmt: ``"yaml"``, ``"json"`` or ``"auto"``: a ``.json`` name or text starting with ``{``
-            or ``[`` is JSON, a ``.yaml``/``.yml`` name or anything else is YAML.
-
-    Returns:
-        The document (``None`` when it is empty) and its :class:`LocationIndex`.
-
-    Raises:
-        DeclarationSyntaxError: The text is malformed, too deeply nested, uses YAML aliases,
-            unsupported tags or duplicate keys, or has more than one YAML document.
-    """
-    if fmt not in ("yaml", "json", "auto"):
-        raise ValueError(f"unknown declaration format {fmt!r}")
-    if _choose_format(text, name, fmt) == "json":
-        data, index = _parse_json(text.lstrip("\ufeff"), name)
-    else:
-        data, index = _parse_yaml(text, name)
-    _refuse_surrogates(data, index, name)
-    return data, index
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _refuse_surrogates(data: object, index: LocationIndex, name: str) -> None:
-    """A lone surrogate (written as an escape such as ``\\ud800``) is not a character: no text
-    holding one can be stored, shown or sent on, so the document is refused where it is."""
-    stack: list[tuple[PathTuple, object]] = [((), data)]
-    while stack:
-        path, value = stack.pop()
-        if isinstance(value, dict):
-            for key, item in value.items():
-                where = (*path, key)
-                if isinstance(key, str) and _SURROGATE.search(key):
-                    _surrogate_error(name, where, key, index.key_position(where))
-                stack.append((where, item))
-        elif isinstance(value, list):
-            stack.extend(((*path, i), item) for i, item in enumerate(value))
-        elif isinstance(value, str) and _SURROGATE.search(value):
-            _surrogate_error(name, path, value, index.get(path) or index.nearest(path))
-
-
-def _surrogate_error(name: str, path: PathTuple, text: str, at: Position | None) -> NoReturn:
-    found = _SURROGATE.search(text)
-    code = ord(found.group()) if found else 0
-    line, column = at if at is not None else (None, None)
-    shown = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", format_path(path))
-    raise DeclarationSyntaxError(
-        name,
-        [
-            InputIssue(
-                shown,
-                f"the text holds a lone surrogate (U+{code:04X}), which is not a character",
-                line,
-                column,
-                "bad_character",
-            )
-        ],
-    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -1000,6 +365,10 @@ def too_large_issue(size: int | None, limit: int) -> InputIssue:
     )
 
 
+STDIN_NAME = "<stdin>"
+"""The name of a declaration read from standard input (``govrules check -``)."""
+
+
 def load_declaration(path: str | os.PathLike[str]) -> BaseModel:
     """Read a declaration file (UTF-8 YAML or JSON) and validate it.
 
@@ -1019,14 +388,49 @@ def load_declaration(path: str | os.PathLike[str]) -> BaseModel:
             limit = max_declaration_bytes()
             if size > limit:
                 raise DeclarationError(name, [too_large_issue(size, limit)])
-            raw = handle.read(limit + 1)
-        if len(raw) > limit:  # a file that grew, or a pipe that reports no size
-            raise DeclarationError(name, [too_large_issue(len(raw), limit)])
+            raw = _read_limited(handle, name)
     except OSError as error:
-        reason = error.strerror or type(error).__name__
-        raise DeclarationError(
-            name, [InputIssue("", f"cannot read the file: {reason}", None, None, "file_unreadable")]
-        ) from None
+        raise _unreadable(name, error) from None
+    return load_declaration_bytes(raw, name)
+
+
+def load_declaration_stream(stream: BinaryIO, name: str = STDIN_NAME) -> BaseModel:
+    """Read a declaration from a byte stream (standard input for ``govrules check -``).
+
+    Raises:
+        DeclarationError: As :func:`load_declaration`; the stream is read at most one byte
+            past the size limit.
+    """
+    try:
+        raw = _read_limited(stream, name)
+    except OSError as error:
+        raise _unreadable(name, error) from None
+    return load_declaration_bytes(raw, name)
+
+
+def _unreadable(name: str, error: OSError) -> DeclarationError:
+    reason = error.strerror or type(error).__name__
+    return DeclarationError(
+        name, [InputIssue("", f"cannot read the file: {reason}", None, None, "file_unreadable")]
+    )
+
+
+def _read_limited(stream: BinaryIO, name: str) -> bytes:
+    """All of ``stream``, refused once it passes the size limit."""
+    limit = max_declaration_bytes()
+    raw = stream.read(limit + 1)
+    if len(raw) > limit:  # a file that grew, or a pipe that reports no size
+        raise DeclarationError(name, [too_large_issue(len(raw), limit)])
+    return raw
+
+
+def load_declaration_bytes(raw: bytes, name: str = "<string>") -> BaseModel:
+    """Decode (UTF-8, with or without a byte order mark), parse and validate a declaration.
+
+    Raises:
+        DeclarationError: The bytes are not UTF-8 text (``not_utf8``, at the first bad byte) or
+            not a valid declaration.
+    """
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:

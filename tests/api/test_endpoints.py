@@ -150,3 +150,37 @@ def test_openapi_and_docs(client: TestClient) -> None:
     assert spec["components"]["schemas"]["PlaceDeclaration"]["examples"]
     docs = client.get("/docs")
     assert docs.status_code == 200 and "swagger" in docs.text.lower()
+
+
+def test_assessment_severity_and_only_filter_findings_not_the_verdict(
+    client: TestClient,
+) -> None:
+    body = (EXAMPLES / "riverside.yaml").read_bytes()
+    whole = client.post("/v1/assessments?as_of=2023-09-30", content=body, headers=YAML)
+    assert whole.status_code == 200, whole.text
+    r = client.post(
+        "/v1/assessments?as_of=2023-09-30&severity=should&only=failing",
+        content=body,
+        headers=YAML,
+    )
+    assert r.status_code == 200, r.text
+    doc = r.json()
+    assert doc["shown"] == {"severity": "should", "only": "failing"}
+    for key in ("compliant", "summary", "by_severity"):
+        assert doc[key] == whole.json()[key]
+    assert {(f["severity"], f["status"]) for f in doc["findings"]} == {("should", "fail")}
+    assert "shown" not in whole.json()
+
+
+def test_assessment_bad_severity_is_422_and_openapi_shows_the_parameters(
+    client: TestClient,
+) -> None:
+    body = (EXAMPLES / "northshire.yaml").read_bytes()
+    for query in ("severity=may", "only=passing"):
+        r = client.post(f"/v1/assessments?{query}", content=body, headers=YAML)
+        assert r.status_code == 422, r.text
+        assert r.json()["code"] == "invalid_request"
+    params = client.get("/openapi.json").json()["paths"]["/v1/assessments"]["post"]["parameters"]
+    by_name = {p["name"]: p["schema"] for p in params}
+    assert by_name["severity"]["enum"] == ["must", "should", "all"]
+    assert by_name["only"]["enum"] == ["failing", "all"]

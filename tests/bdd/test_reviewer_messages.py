@@ -43,6 +43,11 @@ def output(tmp_path_factory: pytest.TempPathFactory) -> str:
         "from reviewer_hooks import pytest_bdd_apply_tag  # noqa\n"
     )
     (work / "test_wrong.py").write_text(RUNNER.format(bdd=str(HERE), tests=str(HERE.parent)))
+    # An empty configuration of its own, so the project's (strict markers, warnings as errors)
+    # does not apply to this throwaway run; pytest 9 refuses -c /dev/null where /dev/null is
+    # not a character device.
+    config = work / "pytest.ini"
+    config.write_text("")
     done = subprocess.run(
         [
             sys.executable,
@@ -54,7 +59,7 @@ def output(tmp_path_factory: pytest.TempPathFactory) -> str:
             "--rootdir",
             str(work),
             "-c",
-            "/dev/null",
+            str(config),
             str(work),
         ],
         capture_output=True,

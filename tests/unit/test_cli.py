@@ -118,7 +118,6 @@ def test_invalid_declaration_exits_3_and_writes_nothing(files: dict[str, Path]) 
         main,
         [
             "check",
-            str(files["good"]),
             str(files["invalid"]),
             "--rules",
             str(files["rules"]),
@@ -131,6 +130,32 @@ def test_invalid_declaration_exits_3_and_writes_nothing(files: dict[str, Path]) 
     assert r.exit_code == 3
     assert "local_authorities[0].tier" in r.output and "county" in r.output
     assert not out.exists()
+
+
+def test_an_invalid_file_in_a_batch_is_reported_beside_the_others(files: dict[str, Path]) -> None:
+    out = files["dir"] / "report.json"
+    r = CliRunner().invoke(
+        main,
+        [
+            "check",
+            str(files["good"]),
+            str(files["invalid"]),
+            "--rules",
+            str(files["rules"]),
+            "--format",
+            "json",
+            "-o",
+            str(out),
+            "--engine",
+            "python",
+        ],
+    )
+    assert r.exit_code == 3
+    assert "local_authorities[0].tier" in r.output  # on stderr as well
+    good, invalid = json.loads(out.read_text())
+    assert good["format"] == "govrules/report/v1"
+    assert invalid["declaration"] == {"source": str(files["invalid"])}
+    assert invalid["errors"][0]["path"] == "local_authorities[0].tier"
 
 
 def test_output_file_is_written_whole(files: dict[str, Path]) -> None:

@@ -1,9 +1,9 @@
 """Reading request bodies with govrules' own loader, never FastAPI's default JSON parsing.
 
 The loader (:func:`govrules.declaration.parse_document`) refuses ``NaN``/``Infinity``, duplicate
-keys, nesting deeper than 64 levels and YAML aliases before anything is built, and gives every
-value a line and column. The body has already passed :class:`~govrules.api.guard.BodyGuard`, so
-it is at most ``max_body_bytes`` long.
+keys, nesting deeper than 64 levels and YAML aliases that would add more than 10,000 values
+before anything is expanded, and gives every value a line and column. The body has already
+passed :class:`~govrules.api.guard.BodyGuard`, so it is at most ``max_body_bytes`` long.
 
 Paths in 422 answers are relative to the *declaration* (``place.population``), the same paths
 ``govrules check`` prints, whether the declaration came wrapped in JSON or as raw YAML; line and

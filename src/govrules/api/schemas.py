@@ -246,6 +246,14 @@ class FindingOut(BaseModel):
     )
 
 
+class Shown(BaseModel):
+    """Which findings a filtered report lists (``severity`` and ``only`` of the request)."""
+
+    model_config = ConfigDict(extra="forbid")
+    severity: Literal["must", "should", "all"]
+    only: Literal["failing", "all"]
+
+
 class ReportOut(BaseModel):
     """The ``govrules/report/v1`` document (the same as ``govrules check --format json``)."""
 
@@ -259,6 +267,11 @@ class ReportOut(BaseModel):
     compliant: bool
     summary: Summary
     by_severity: BySeverity
+    shown: Shown | None = Field(
+        default=None,
+        description="Present only when `severity` or `only` left findings out; `compliant`, "
+        "`summary` and `by_severity` still cover every finding.",
+    )
     findings: list[FindingOut]
 
 

@@ -32,6 +32,9 @@ from ..evaluator import load_sources
 from ..evaluator import read_source
 from ..evaluator import rule_files
 from ..report import rule_sort_key
+from ..selection import EVERYTHING
+from ..selection import Selection
+from ..selection import select
 from ..source import Source
 from .problems import ApiError
 from .settings import Settings
@@ -157,10 +160,15 @@ class Service:
             return built
 
     def assess(
-        self, declaration: BaseModel, as_of: dt.date, names: Sequence[str] | None
+        self,
+        declaration: BaseModel,
+        as_of: dt.date,
+        names: Sequence[str] | None,
+        selection: Selection = EVERYTHING,
     ) -> dict[str, Any]:
-        """The ``govrules/report/v1`` document for a validated declaration."""
-        return self.engine_for(names).evaluate(declaration, as_of).to_json()
+        """The ``govrules/report/v1`` document for a validated declaration, showing the
+        findings ``selection`` keeps (the verdict and counts cover them all)."""
+        return select(self.engine_for(names).evaluate(declaration, as_of), selection).to_json()
 
     # -- lint ----------------------------------------------------------------------------------
 

@@ -13,6 +13,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from ...models import SPEC_EXAMPLE
+from ...selection import OnlyChoice
+from ...selection import Selection
+from ...selection import SeverityChoice
 from ..body import query_date
 from ..body import read_assessment
 from ..dependencies import get_service
@@ -78,6 +81,20 @@ async def create_assessment(
         list[str] | None,
         Query(description="Ruleset names (repeatable; default all loaded)."),
     ] = None,
+    severity: Annotated[
+        SeverityChoice,
+        Query(
+            description="Show only the findings of this tier; `compliant`, `summary` and "
+            "`by_severity` still cover every finding, and the report gains a `shown` member."
+        ),
+    ] = "all",
+    only: Annotated[
+        OnlyChoice,
+        Query(
+            description="`failing`: show only failing findings; the verdict and counts still "
+            "cover every finding, and the report gains a `shown` member."
+        ),
+    ] = "all",
 ) -> JSONResponse:
     """Check one declaration against the loaded rulesets and return the report, the same
     document as `govrules check --format json`.
@@ -92,6 +109,6 @@ async def create_assessment(
     def work() -> dict[str, Any]:
         # Parsing, validation and evaluation are CPU work: off the event loop.
         job = read_assessment(raw, content_type, date, rulesets)
-        return service.assess(job.declaration, job.as_of, job.rulesets)
+        return service.assess(job.declaration, job.as_of, job.rulesets, Selection(severity, only))
 
     return JSONResponse(await run_in_threadpool(work))
