@@ -16,6 +16,7 @@ from .. import __version__
 from .guard import BodyGuard
 from .guard import Hardening
 from .problems import install_handlers
+from .reference import router as reference_router
 from .routers import assessments
 from .routers import health
 from .routers import lint
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_handlers(app)
     for module in (assessments, rulesets, lint, health, pages):
         app.include_router(module.router)
+    app.include_router(reference_router)
     if settings.db:
         # The register (its routes need a database; the routes above never do).
         from ..register import Register
