@@ -292,6 +292,29 @@ def test_printing_leaves_out_the_form_and_shows_every_finding(page: Any) -> None
         page.emulate_media(media="screen")
 
 
+def test_the_api_docs_render_with_every_other_origin_blocked(browser: Any, base_url: str) -> None:
+    context = browser.new_context(base_url=base_url)
+    elsewhere: list[str] = []
+
+    def only_here(route: Any) -> None:
+        if route.request.url.startswith(base_url + "/"):
+            route.continue_()
+        else:
+            elsewhere.append(route.request.url)
+            route.abort()
+
+    try:
+        context.route("**/*", only_here)
+        tab = context.new_page()
+        tab.set_default_timeout(15_000)
+        tab.goto("/docs")
+        tab.wait_for_selector(".opblock")
+        assert "/v1/assessments" in tab.locator("#swagger-ui").inner_text()
+        assert elsewhere == []
+    finally:
+        context.close()
+
+
 def axe_violations(page: Any) -> list[dict[str, Any]]:
     """The serious and critical violations axe-core finds on the page as it is."""
     if not AXE.is_file():
