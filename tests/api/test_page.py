@@ -252,6 +252,15 @@ def test_the_format_reference_is_served_here(page: Any, base_url: str) -> None:
     assert page.locator("#document h2").count() >= 2
 
 
+def test_decisions_named_by_a_finding_link_to_their_explanation(page: Any) -> None:
+    check(page, "riverside")
+    link = page.locator('#finding-GOV-1 .decisions a[href="/reference/decisions#amb-3"]')
+    assert link.inner_text() == "AMB-3"
+    link.click()
+    page.wait_for_selector("#document")
+    assert page.locator("#amb-3").inner_text() == "AMB-3"
+
+
 def test_downloading_the_report_as_json_and_html(page: Any) -> None:
     page.goto("/")
     page.set_input_files("#file", str(EXAMPLES / "riverside.yaml"))
