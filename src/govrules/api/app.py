@@ -10,12 +10,14 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from fastapi_offline import FastAPIOffline
 from pydantic.json_schema import models_json_schema
 
 from .. import __version__
 from .guard import BodyGuard
 from .guard import Hardening
 from .problems import install_handlers
+from .reference import router as reference_router
 from .routers import assessments
 from .routers import health
 from .routers import lint
@@ -26,6 +28,10 @@ from .schemas import LintRequest
 from .service import Service
 from .settings import Settings
 from .settings import get_settings
+
+#: The Swagger UI, and where its assets are served.
+DOCS_URL = "/docs"
+DOCS_ASSETS_URL = "/docs/assets"
 
 DESCRIPTION = """\
 Check place governance declarations against cited, dated rules.
@@ -48,12 +54,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         UsageError: A rule path is missing, or a setting is invalid.
     """
     settings = settings or get_settings()
-    app = FastAPI(
+    # /docs (the Swagger UI) with its script, style sheet and icon served from this server, out
+    # of the fastapi-offline package: FastAPI's own page loads them from a CDN, and is blank on
+    # a network without one.
+    app = FastAPIOffline(
         title="govrules",
         version=__version__,
         description=DESCRIPTION,
-        docs_url="/docs",
+        docs_url=DOCS_URL,
         redoc_url=None,
+        static_url=DOCS_ASSETS_URL,
     )
     app.state.settings = settings
     app.state.service = Service(settings)
@@ -61,6 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_handlers(app)
     for module in (assessments, rulesets, lint, health, pages):
         app.include_router(module.router)
+    app.include_router(reference_router)
     if settings.db:
         # The register (its routes need a database; the routes above never do).
         from ..register import Register
@@ -72,7 +83,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         BodyGuard, max_body_bytes=settings.max_body_bytes, body_timeout=settings.body_timeout
     )
-    app.add_middleware(Hardening)  # outermost: its headers go on every answer, 413s included
+    # Outermost: its headers go on every answer, 413s included.
+    app.add_middleware(Hardening, docs_path=DOCS_URL)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
