@@ -141,9 +141,7 @@ class Shape:
                 literals[-1] += part
         self.literals = tuple(literals)
         # no literal right after a hole needs a look at the value before it
-        self.plain = not any(
-            "(s)" in text or text.startswith("%") for text in self.literals[1:]
-        )
+        self.plain = not any("(s)" in text or text.startswith("%") for text in self.literals[1:])
 
     def __repr__(self) -> str:
         return f"Shape({self.parts!r})"
