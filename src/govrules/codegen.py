@@ -8,7 +8,7 @@ This is how Jinja2 compiles templates, with these rules:
   namespace, under numbered names (``_c3``); variables are numbered too (``_v1``, ``_l0``).
   The source is made only of this module's own fixed text and those numbers.
 - **The generated code runs with empty builtins** and only the helpers it needs: the value
-  semantics of :mod:`govrules.values`, and the small helpers below.
+  semantics of :mod:`govrules.values`, and the helpers of :mod:`govrules.codegen_runtime`.
 - **Expression depth is checked before compiling**: a rule nested deeper than
   :data:`MAX_DEPTH` is not compiled, and its rule runs on the reference interpreter instead.
 - The closure interpreter (:mod:`govrules.interpreter`) stays the reference semantics; the
@@ -42,17 +42,20 @@ from pydantic import BaseModel
 
 from . import ast
 from . import types as T
-from . import values
 from .checker import CheckedRule
 from .checker import Program
+from .codegen_runtime import _BINARY
+from .codegen_runtime import _CALL
+from .codegen_runtime import _COMPARE
+from .codegen_runtime import HELPERS
+from .codegen_runtime import _missing_prefix
+from .codegen_runtime import _steps
 from .interpreter import steps_text
 from .prose import Shape
 
 #: Deepest expression (in syntax-tree levels) compiled to Python; deeper rules run on the
 #: reference interpreter (Python's own parser refuses about 200 nested brackets).
 MAX_DEPTH = 30
-
-_UNSET = object()
 
 Verdict = Callable[[Any, dt.date, dict[str, Any]], tuple[bool, Any]]
 Full = Callable[[Any, dt.date, dict[str, Any], dict[str, Any]], tuple[Any, ...]]
@@ -66,181 +69,6 @@ class RuleCode:
     verdict: Verdict
     full: Full
     source: str
-
-
-# --------------------------------------------------------------------------- runtime helpers
-
-
-def _field(obj: Any, name: str) -> Any:
-    """A field of a model or a mapping (for values whose type is not known statically)."""
-    if isinstance(obj, BaseModel):
-        return getattr(obj, name, None)
-    return obj.get(name) if type(obj) is dict else None
-
-
-def _index(value: Any, i: int) -> Any:
-    if type(value) is not list or not -len(value) <= i < len(value):
-        return None
-    return value[i]
-
-
-def _flat(items: list[Any]) -> list[Any]:
-    """A projection's items: missing ones dropped, lists spread."""
-    out: list[Any] = []
-    for v in items:
-        if v is None:
-            continue
-        if type(v) is list:
-            out.extend(v)
-        else:
-            out.append(v)
-    return out
-
-
-def _drop_none(items: list[Any]) -> list[Any]:
-    return [v for v in items if v is not None]
-
-
-def _all3(results: Any) -> bool | None:
-    unknown = False
-    for v in results:
-        if v is False:
-            return False
-        if v is None:
-            unknown = True
-    return None if unknown else True
-
-
-def _any3(results: Any) -> bool | None:
-    unknown = False
-    for v in results:
-        if v is True:
-            return True
-        if v is None:
-            unknown = True
-    return None if unknown else False
-
-
-def walk(value: Any, steps: tuple[tuple[str, Any], ...]) -> Any:
-    """Follow path steps from a model or mapping; ``None`` when anything is missing."""
-    for k, (kind, arg) in enumerate(steps):
-        if value is None:
-            return None
-        if kind == "f":
-            value = _field(value, arg)
-        elif kind == "i":
-            value = _index(value, arg)
-        else:
-            if type(value) is not list:
-                return None
-            rest = steps[k + 1 :]
-            return _flat([walk(item, rest) if rest else item for item in value])
-    return value
-
-
-def _steps(path_steps: tuple[ast.Step, ...]) -> tuple[tuple[str, Any], ...]:
-    out: list[tuple[str, Any]] = []
-    for s in path_steps:
-        if isinstance(s, ast.FieldStep):
-            out.append(("f", s.name))
-        elif isinstance(s, ast.IndexStep):
-            out.append(("i", s.index))
-        else:
-            out.append(("w", None))
-    return tuple(out)
-
-
-def _missing_prefix(
-    m: Any, root: str, steps: tuple[tuple[str, Any], ...], texts: tuple[str, ...]
-) -> str:
-    """The text of the shortest prefix of a path that is missing (the reference's wording)."""
-    for n in range(len(steps) + 1):
-        if walk(m, (("f", root), *steps[:n])) is None:
-            return texts[n]
-    return texts[-1]
-
-
-def _read_doc(
-    rec: dict[str, Any], key: str, value: Any, missing: Callable[[Any], str], m: Any
-) -> Any:
-    if key not in rec:  # a path read again is recorded once
-        if value is None:
-            rec[missing(m)] = None  # name what is really absent
-        else:
-            rec[key] = values.fact_view(value)
-    return value
-
-
-def _read_item(
-    rec: dict[str, Any],
-    key: str | None,
-    prefix: str,
-    rest: str,
-    item: Any,
-    whole: list[Any],
-    value: Any,
-    steps: tuple[tuple[str, Any], ...],
-) -> Any:
-    if key is not None:
-        if key not in rec:
-            rec[key] = values.fact_view(walk(whole, (("w", None), *steps)))
-        if value is None:
-            at = next(i for i, x in enumerate(whole) if x is item)
-            rec[f"{prefix}[{at}]{rest}"] = None
-    return value
-
-
-def _keep_found(rec: dict[str, Any], seen: dict[str, Any]) -> None:
-    """A presence test records what it finds, never "not declared"."""
-    for key, value in seen.items():
-        if value is not None:
-            rec[key] = value
-
-
-HELPERS: dict[str, Any] = {
-    "_U": _UNSET,
-    "_len": len,
-    "_list": list,
-    "_field": _field,
-    "_index": _index,
-    "_flat": _flat,
-    "_drop_none": _drop_none,
-    "_all3": _all3,
-    "_any3": _any3,
-    "_read_doc": _read_doc,
-    "_read_item": _read_item,
-    "_keep_found": _keep_found,
-    "_add": values.add,
-    "_sub": values.sub,
-    "_mul": values.mul,
-    "_div": values.div,
-    "_neg": values.negate,
-    "_eq": values.eq,
-    "_ne": values.ne,
-    "_lt": values.lt,
-    "_le": values.le,
-    "_gt": values.gt,
-    "_ge": values.ge,
-    "_in": values.member,
-    "_not_in": values.not_member,
-    "_count": values.count,
-    "_sum": values.total,
-    "_min": values.least,
-    "_max": values.greatest,
-    "_fy": values.financial_year,
-}
-_BINARY = {"+": "_add", "-": "_sub", "*": "_mul", "/": "_div"}
-_COMPARE = {
-    "==": "_eq",
-    "!=": "_ne",
-    "<": "_lt",
-    "<=": "_le",
-    ">": "_gt",
-    ">=": "_ge",
-    "in": "_in",
-    "not in": "_not_in",
-}
-_CALL = {"count": "_count", "sum": "_sum", "min": "_min", "max": "_max", "financial_year": "_fy"}
 
 
 # --------------------------------------------------------------------------- generation
