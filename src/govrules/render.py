@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.text import Text
 
 from .dates import in_words
+from .decisions import decision
 from .report import Finding
 from .report import Report
 from .report import jsonable
@@ -273,6 +274,7 @@ def to_html(reports: Sequence[Report]) -> str:
                 body.append(_finding_row(f))
             body.append("</tbody></table>")
         body.append("</section>")
+    body.append(_decisions_html(reports))
     title = (
         "govrules report" if len(reports) != 1 else f"govrules report: {printable(reports[0].name)}"
     )
@@ -325,6 +327,25 @@ def _overrides_html(report: Report) -> str:
     return f"<h2>Local parameters</h2><ul class='small'>{''.join(rows)}</ul>"
 
 
+def _decisions_html(reports: Sequence[Report]) -> str:
+    """The decisions the findings name, explained, so the page stands alone."""
+    e = html.escape
+    codes = dict.fromkeys(d for r in reports for f in r.findings for d in f.decisions)
+    entries = [entry for entry in map(decision, codes) if entry is not None]
+    if not entries:
+        return ""
+    items = "".join(
+        f"<dt id='{e(d.anchor)}'><strong>{e(d.code)}</strong> {e(d.headline)}</dt>"
+        f"<dd class='small'>{e(d.text)}</dd>"
+        for d in sorted(entries, key=lambda d: int(d.code.split("-")[1]))
+    )
+    return (
+        "<section><h2>Decisions behind these findings</h2><p class='small'>Where the sources are "
+        "ambiguous the rules take a reading; each finding names the readings its verdict rests "
+        f"on (docs/decisions.md).</p><dl>{items}</dl></section>"
+    )
+
+
 def _finding_row(f: Finding) -> str:
     e = html.escape
     label = _BADGE[f.status][0]
@@ -343,6 +364,11 @@ def _finding_row(f: Finding) -> str:
             )
             detail.append(f"<div class='small'>Rests on: {links}</div>")
     detail.append(f"<div class='small'>Source: {e(f.citation)}</div>")
+    if f.decisions:
+        codes = ", ".join(
+            f"<a href='#{e(d.lower())}'>{e(d)}</a>" if decision(d) else e(d) for d in f.decisions
+        )
+        detail.append(f"<div class='small'>Decisions: {codes}</div>")
     due = f"due {f.due.isoformat()}" if f.due else "no due date"
     late = " <span class='badge late'>met late</span>" if f.late else ""
     return (

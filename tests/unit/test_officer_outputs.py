@@ -104,3 +104,33 @@ def test_the_json_trace_gives_conditions_facts_and_the_rules_read_with_titles() 
 def test_text_names_the_rules_a_finding_rests_on() -> None:
     text = to_text([report("riverside")], color=False)
     assert "Rests on: PLAN-1 (fail)" in text
+
+
+def test_every_decision_a_rule_names_is_explained_in_the_docs() -> None:
+    from govrules.decisions import decisions
+
+    named = {d for r in PROGRAM.rules for d in r.rule.decisions}
+    explained = decisions()
+    assert named and named <= set(explained)
+    assert all(explained[code].headline and explained[code].text for code in named)
+
+
+def test_the_html_report_explains_the_decisions_its_findings_name() -> None:
+    r = report("riverside")
+    page = to_html([r])
+    named = {d for f in r.findings for d in f.decisions}
+    for code in named:
+        assert f"href='#{code.lower()}'" in page and f"<dt id='{code.lower()}'>" in page
+    assert "The date place governance is due." in page  # AMB-1's headline
+
+
+def test_the_handbook_links_each_decision_to_its_explanation() -> None:
+    from govrules.handbook import build_handbook
+    from govrules.handbook.html_page import render_html
+    from govrules.handbook.markdown import render_markdown
+
+    hb = build_handbook(PROGRAM, [])
+    page = render_html(hb)
+    assert "href='#amb-3'" in page and "<dt id='amb-3'>" in page
+    md = render_markdown(hb)
+    assert "[AMB-3](#amb-3)" in md and '<a id="amb-3"></a>' in md

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
+from ..decisions import decision
 from ..report import STATUSES
 from .wording import BADGE
 from .wording import COUNT_LABEL
@@ -12,6 +13,7 @@ from .wording import due_sentence
 from .wording import missing_sentences
 from .wording import severity_sentence
 from .wording import shorten
+from .wording import used_decisions
 from .wording import would_sentence
 
 if TYPE_CHECKING:
@@ -94,8 +96,26 @@ def render_html(hb: Handbook) -> str:
         for r in rules:
             out.append(_html_rule(r))
         out.append("</section>\n")
+    out.append(_html_decisions(hb))
     out.append("</body></html>\n")
     return "".join(out)
+
+
+def _html_decisions(hb: Handbook) -> str:
+    """Each decision a rule names, explained (from docs/decisions.md), so the page stands alone."""
+    entries = used_decisions(hb)
+    if not entries:
+        return ""
+    items = "".join(
+        f"<dt id='{esc(d.anchor)}'><strong>{esc(d.code)}</strong> {esc(d.headline)}</dt>"
+        f"<dd>{esc(d.text)}</dd>"
+        for d in entries
+    )
+    return (
+        "<section class='ruleset' id='decisions'><h2>Decisions behind the rules</h2><p "
+        "class='muted small'>Where the sources are ambiguous the rules take a reading; each "
+        f"rule names the readings it rests on (docs/decisions.md).</p><dl>{items}</dl></section>\n"
+    )
 
 
 def _html_title_page(hb: Handbook) -> str:
@@ -204,7 +224,10 @@ def _html_rule(r: RuleEntry) -> str:
         if r.due.reason:
             due += f"<div class='muted small'>Why this date: {esc(r.due.reason)}</div>"
     out.append(f"<dt>Due</dt><dd>{due}</dd>")
-    decisions = ", ".join(esc(d) for d in r.decisions) or "<span class='none'>none</span>"
+    decisions = ", ".join(
+        f"<a href='#{esc(d.lower())}'>{esc(d)}</a>" if decision(d) else esc(d) for d in r.decisions
+    )
+    decisions = decisions or "<span class='none'>none</span>"
     out.append(f"<dt>Decisions</dt><dd>{decisions}</dd>")
     if r.citation is not None:
         c = r.citation

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from ..decisions import decision
 from ..report import STATUSES
 from .html_page import esc
 from .wording import COUNT_LABEL
@@ -13,6 +14,7 @@ from .wording import due_sentence
 from .wording import missing_sentences
 from .wording import severity_sentence
 from .wording import shorten
+from .wording import used_decisions
 from .wording import would_sentence
 
 if TYPE_CHECKING:
@@ -119,6 +121,17 @@ def render_markdown(hb: Handbook) -> str:
             out += ["_This ruleset has no rules._", ""]
         for r in rules:
             out += _md_rule(r)
+    entries = used_decisions(hb)
+    if entries:
+        out += ["## Decisions behind the rules", ""]
+        out += [
+            "Where the sources are ambiguous the rules take a reading; each rule names the "
+            "readings it rests on (docs/decisions.md).",
+            "",
+        ]
+        for d in entries:
+            out += [f'<a id="{esc(d.anchor)}"></a>', "", f"**{_m(d.code)}** {_m(d.headline)}"]
+            out += ["", _m(d.text), ""]
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -132,7 +145,8 @@ def _md_rule(r: RuleEntry) -> list[str]:
         if r.due.reason:
             due += f" Why this date: {_m(r.due.reason)}"
     out.append(f"- **Due:** {due}")
-    out.append(f"- **Decisions:** {', '.join(_m(d) for d in r.decisions) or 'none'}")
+    codes = ", ".join(f"[{_m(d)}](#{d.lower()})" if decision(d) else _m(d) for d in r.decisions)
+    out.append(f"- **Decisions:** {codes or 'none'}")
     if r.citation is not None:
         c = r.citation
         out.append(f"- **Source:** {_m(c.document)}, _{_m(c.section)}_: {_m(c.text)}")

@@ -6,9 +6,12 @@
 
 from __future__ import annotations
 
+from ..decisions import Decision
+from ..decisions import decision
 from ..report import Status
 from .model import Due
 from .model import ExampleOutcome
+from .model import Handbook
 from .model import RuleEntry
 
 #: Longest failing explanation shown under a rule before it is shortened.
@@ -80,3 +83,10 @@ def missing_sentences(r: RuleEntry) -> list[str]:
 
 
 # ---------------------------------------------------------------------------- Markdown
+
+
+def used_decisions(hb: Handbook) -> list[Decision]:
+    """The decisions the handbook's rules name that docs/decisions.md explains, in code order."""
+    codes = dict.fromkeys(d for r in hb.rules for d in r.decisions)
+    entries = [entry for entry in map(decision, codes) if entry is not None]
+    return sorted(entries, key=lambda d: int(d.code.split("-")[1]))
