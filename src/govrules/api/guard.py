@@ -98,11 +98,11 @@ class BodyGuard:
         await self.app(scope, replay, send)
 
     def _too_large(self, announced: int | None) -> str:
-        size = f"is {size_words(announced)}, more" if announced is not None else "is more"
+        size = f"is {announced:,} bytes, more" if announced is not None else "is more"
         limit = self.max_body_bytes
         return (
             f"the request body {size} than the limit of {size_words(limit)} ({limit:,} bytes); "
-            "a declaration is a few kilobytes, so check that this is the right file"
+            "a declaration or a rule file is a few kilobytes, so check that this is the right file"
         )
 
 
