@@ -54,17 +54,18 @@ def test_text_without_filter_has_no_note() -> None:
 
 @pytest.mark.parametrize("fmt", ["html", "junit"])
 def test_html_and_junit_say_what_was_left_out(fmt: str) -> None:
-    r = check(RIVERSIDE, NORTHSHIRE, "--format", fmt, "--only", "failing")
+    r = check(RIVERSIDE, NORTHSHIRE, "--format", fmt, "--only", "failing", "--severity", "must")
     assert r.exit_code == 1
     if fmt == "html":
-        assert r.stdout.count("Shown: all findings that fail;") == 2
+        assert r.stdout.count("Shown: must findings that fail;") == 2
         assert "PASS</span>" not in r.stdout
     else:
         root = ET.fromstring(r.stdout)
         for suite in root.iter("testsuite"):
             props = {p.get("name"): p.get("value") for p in suite.iter("property")}
-            assert props["shown.only"] == "failing"
-        assert all(c.find("failure") is not None for c in root.iter("testcase"))
+            assert (props["shown.severity"], props["shown.only"]) == ("must", "failing")
+        cases = list(root.iter("testcase"))
+        assert cases and all(c.find("failure") is not None for c in cases)
 
 
 @pytest.mark.parametrize(("option", "value"), [("--severity", "may"), ("--only", "passing")])
