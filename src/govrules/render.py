@@ -23,6 +23,7 @@ from .decisions import decision
 from .report import Finding
 from .report import Report
 from .report import jsonable
+from .selection import SelectedReport
 
 _BADGE = {
     "pass": ("PASS", "green"),
@@ -155,8 +156,8 @@ def to_text(reports: Sequence[Report], *, color: bool, width: int | None = None)
         )
         line = Text("Result: ")
         line.append(verdict)
-        line.append(f"  — expectations (must): {_counts(report.findings, 'must')}")
-        advisory = _counts(report.findings, "should")
+        line.append(f"  — expectations (must): {_counts(report, 'must')}")
+        advisory = _counts(report, "should")
         if advisory:
             line.append(f"; good practice (advisory): {advisory}")
         console.print(line)
@@ -170,15 +171,21 @@ def late_words(f: Finding) -> str:
     return f"Met late, on {in_words(f.met_on)}, after its due date of {in_words(f.due)}"
 
 
-def _counts(findings: Sequence[Finding], severity: str) -> str:
-    """``12 pass, 0 fail, 3 not yet due, 6 not applicable`` for one severity ('' if none)."""
-    chosen = [f.status for f in findings if f.severity == severity]
-    if not chosen:
+def _counts(report: Report, severity: str) -> str:
+    """``12 pass, 0 fail, 3 not yet due, 6 not applicable`` for one severity tier of the whole
+    assessment, even when a selection shows fewer findings ('' if the tier has none)."""
+    counts = report.by_severity.get(severity, {})
+    if not any(counts.values()):
         return ""
     return ", ".join(
-        f"{chosen.count(status)} {status.replace('_', ' ')}"
+        f"{counts.get(status, 0)} {status.replace('_', ' ')}"
         for status in ("pass", "fail", "not_yet_due", "not_applicable")
     )
+
+
+def _assessed(report: Report) -> tuple[Finding, ...]:
+    """Every finding of the assessment, including those a selection does not show."""
+    return report.assessed if isinstance(report, SelectedReport) else report.findings
 
 
 def _finding_text(console: Console, f: Finding) -> None:
@@ -216,7 +223,7 @@ def _rests_on(f: Finding) -> str:
 
 
 def _failing_must(report: Report) -> list[Finding]:
-    return [f for f in report.findings if f.severity == "must" and f.status == "fail"]
+    return [f for f in _assessed(report) if f.severity == "must" and f.status == "fail"]
 
 
 _CSS = """
@@ -266,7 +273,7 @@ def to_html(reports: Sequence[Report]) -> str:
             if not chosen:
                 continue
             body.append(
-                f"<h2>{heading}</h2><p class='small'>{e(_counts(report.findings, severity))}</p>"
+                f"<h2>{heading}</h2><p class='small'>{e(_counts(report, severity))}</p>"
                 "<table><thead><tr><th>Rule</th><th>Status</th><th>Finding</th></tr></thead>"
                 "<tbody>"
             )
@@ -289,7 +296,8 @@ def _summary_box(report: Report) -> str:
     """The box at the top: each failing must criterion, linked to its finding."""
     e = html.escape
     failing = _failing_must(report)
-    advisory = sum(1 for f in report.findings if f.severity == "should" and f.status == "fail")
+    shown = {f.rule for f in report.findings}
+    advisory = report.by_severity.get("should", {}).get("fail", 0)
     extra = (
         f"<p class='small'>Good practice (advisory, does not affect compliance): {advisory} not "
         "met.</p>"
@@ -299,11 +307,15 @@ def _summary_box(report: Report) -> str:
     if not failing:
         return (
             "<div class='summary ok' role='region' aria-label='Summary'><h2>Every must "
-            f"criterion due is met</h2><p class='small'>{e(_counts(report.findings, 'must'))}</p>"
+            f"criterion due is met</h2><p class='small'>{e(_counts(report, 'must'))}</p>"
             f"{extra}</div>"
         )
     items = "".join(
-        f"<li><a href='#{e(f.rule)}'>{e(f.rule)}</a> {e(f.title)}</li>" for f in failing
+        f"<li><a href='#{e(printable(f.rule))}'>{e(printable(f.rule))}</a> "
+        f"{e(printable(f.title))}</li>"
+        if f.rule in shown
+        else f"<li>{e(printable(f.rule))} {e(printable(f.title))}</li>"
+        for f in failing
     )
     return (
         "<div class='summary' role='region' aria-label='Summary'><h2>"

@@ -134,3 +134,16 @@ def test_the_handbook_links_each_decision_to_its_explanation() -> None:
     assert "href='#amb-3'" in page and "<dt id='amb-3'>" in page
     md = render_markdown(hb)
     assert "[AMB-3](#amb-3)" in md and '<a id="amb-3"></a>' in md
+
+
+def test_a_filtered_report_still_leads_with_the_whole_verdict() -> None:
+    from govrules.selection import Selection
+    from govrules.selection import select
+
+    r = report("riverside")
+    advisory_only = select(r, Selection("should", "failing"))
+    page = to_html([advisory_only])
+    failing = [f.rule for f in r.findings if f.severity == "must" and f.status == "fail"]
+    assert f"{len(failing)} must criteria not met" in page  # not hidden by the filter
+    text = to_text([advisory_only], color=False)
+    assert f"expectations (must): 9 pass, {len(failing)} fail" in text
