@@ -125,3 +125,39 @@ def test_the_cli_reports_a_crash_with_exit_4(tmp_path: Path) -> None:
     )
     assert run.returncode == 4, run.stderr
     assert "crashed (SIGSEGV)" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_a_restarted_worker_is_sent_only_the_plans_in_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by the long fuzz run: after a restart the worker was sent every plan any engine had
+    ever registered (hundreds in a long-lived process), which took minutes; now only the plans
+    an evaluation needs are sent, each when first used."""
+    from govrules.backends import durable_backend
+
+    worker = durable_process.DurableProcess()
+    monkeypatch.setattr(durable_process, "shared", lambda: worker)
+    try:
+        national = Engine(load_rulesets(), "durable")  # both engines' plans registered
+        local = Engine(load_rulesets(RULES), "durable")
+
+        def plans(engine: Engine) -> set[str]:
+            return {
+                plan.name
+                for fp in engine._formats.values()
+                for plan, _ in fp.pack.cache[durable_backend._KEY][0]
+            }
+
+        assert plans(national) and plans(local) and not plans(national) & plans(local)
+        sent: list[str] = []
+        real_call = worker._call
+
+        def recording(request: tuple[str, Any], timeout: float = 30.0) -> Any:
+            if request[0] == "register":
+                sent.extend(p.name for p in request[1])
+            return real_call(request, timeout)
+
+        worker.close()
+        monkeypatch.setattr(worker, "_call", recording)
+        assert local.evaluate(NORTHSHIRE, "2023-09-30").engine == "durable"
+        assert set(sent) == plans(local)  # not the national engine's plans
+    finally:
+        worker.close()

@@ -80,7 +80,8 @@ class DurableProcess:
     # ------------------------------------------------------------------ public
 
     def register(self, plans: Sequence[EnginePlan]) -> None:
-        """Make ``plans`` known (registered in the worker now, and again after a restart).
+        """Make ``plans`` known: registered in the worker now, and in a restarted worker when
+        first used again (so a restart costs only the plans still in use).
 
         Raises:
             EvaluationError: durable_rules refuses a plan, or the worker cannot start.
@@ -127,11 +128,9 @@ class DurableProcess:
     # ------------------------------------------------------------------ worker lifecycle
 
     def _ensure_registered(self, names: Sequence[str]) -> None:
-        missing = [self._plans[n] for n in dict.fromkeys(names) if n not in self._sent]
         if self._proc is None or self._proc.poll() is not None:
-            self._start()
-            missing = [self._plans[n] for n in dict.fromkeys(names)]
-            missing += [p for n, p in self._plans.items() if n not in names]
+            self._start()  # a new worker knows no plan: each is sent again when first used
+        missing = [self._plans[n] for n in dict.fromkeys(names) if n not in self._sent]
         if missing:
             self._call(("register", missing), timeout=START_TIMEOUT)
             self._sent.update(p.name for p in missing)
