@@ -59,12 +59,14 @@ def severity_sort_key(checked: CheckedRule) -> tuple[object, ...]:
 class _Runner:
     """One rule, ready to run: its generated functions, or the reference closures."""
 
-    __slots__ = ("checked", "code", "reference")
+    __slots__ = ("checked", "code", "reference", "id", "due")
 
     def __init__(self, checked: CheckedRule, code: RuleCode | None, ref: CompiledRule | None):
         self.checked = checked
         self.code = code
         self.reference = ref
+        self.id = checked.id
+        self.due = checked.due
 
 
 class _FormatPack:
@@ -146,7 +148,7 @@ class Engine:
         python = {r.checked.id: t.outcome for r, t in zip(fp.runners, traces, strict=True)}
         decided = fp.backend.decide(fp.pack, model, date, python)
         statuses: dict[str, str] = {
-            r.checked.id: status_of(r.checked, decided[r.checked.id], date) for r in fp.runners
+            r.id: status_of(r.checked, decided[r.id], date) for r in fp.runners
         }
         findings = []
         for i in fp.report_order:
@@ -175,6 +177,7 @@ class Engine:
         fp = self._format(model)
         outcomes: dict[str, ir.Outcome] = {}
         doc: dict[str, Any] | None = None
+        inapplicable, met, unmet = ir.VERDICTS[0], ir.VERDICTS[1], ir.VERDICTS[2]
         for runner in fp.runners:
             code = runner.code
             if code is not None:
@@ -183,9 +186,21 @@ class Engine:
                 assert runner.reference is not None
                 doc = doc if doc is not None else model.model_dump()
                 applicable, requirement = runner.reference.evaluate(Ctx(doc, date, outcomes))
-            outcomes[runner.checked.id] = ir.outcome_of(applicable, requirement is True)
+            outcomes[runner.id] = (
+                inapplicable if not applicable else met if requirement is True else unmet
+            )
         decided = fp.backend.decide(fp.pack, model, date, outcomes)
-        return {r.checked.id: status_of(r.checked, decided[r.checked.id], date) for r in fp.runners}
+        out: dict[str, Status] = {}
+        for runner in fp.runners:
+            o = decided[runner.id]
+            due = runner.due
+            if not o.applicable:
+                out[runner.id] = "not_applicable"
+            elif due is not None and due > date:
+                out[runner.id] = "not_yet_due"
+            else:
+                out[runner.id] = "pass" if o.met else "fail"
+        return out
 
     def _traces(self, fp: _FormatPack, model: BaseModel, as_of: dt.date) -> list[Trace]:
         outcomes: dict[str, ir.Outcome] = {}
@@ -203,7 +218,7 @@ class Engine:
                 assert runner.reference is not None
                 doc = doc if doc is not None else model.model_dump()
                 trace = _reference_trace(runner.reference, doc, as_of, outcomes, rec)
-            outcomes[runner.checked.id] = trace.outcome
+            outcomes[runner.id] = trace.outcome
             traces.append(trace)
         return traces
 

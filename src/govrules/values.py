@@ -135,6 +135,9 @@ def eq(a: Any, b: Any) -> bool | None:
     """``a == b`` (texts by :func:`norm`)."""
     if a is None or b is None:
         return None
+    if a.__class__ is str and b.__class__ is str:  # the common case, without two calls
+        get = _NORMALISED.get
+        return (get(a) or norm(a)) == (get(b) or norm(b))
     return bool(norm(a) == norm(b))
 
 
@@ -191,7 +194,11 @@ def member(item: Any, container: Any) -> bool | None:
     if type(container) is str:
         return bool(norm(item) in norm(container))
     key = norm(item)
-    return any(norm(x) == key for x in container)
+    get = _NORMALISED.get
+    for x in container:
+        if (get(x) or norm(x) if x.__class__ is str else x) == key:
+            return True
+    return False
 
 
 def not_member(item: Any, container: Any) -> bool | None:
@@ -249,6 +256,17 @@ CALLS = {"count": count, "sum": total, "min": least, "max": greatest}
 # ---------------------------------------------------------------- facts
 
 
+_NAMED: dict[type, bool] = {}
+
+
+def _named(model: type[BaseModel]) -> bool:
+    """Whether a model has a ``name`` field (cached: pydantic's class lookup is slow)."""
+    named = _NAMED.get(model)
+    if named is None:
+        named = _NAMED[model] = "name" in model.model_fields
+    return named
+
+
 def fact_view(value: Any) -> Any:
     """How a value read by a rule is shown among a finding's facts.
 
@@ -266,7 +284,7 @@ def fact_view(value: Any) -> Any:
             if all(type(v) is dict and "name" in v for v in value):
                 return [v["name"] for v in value]
         elif isinstance(first, BaseModel):
-            if all(isinstance(v, BaseModel) and "name" in type(v).model_fields for v in value):
+            if all(isinstance(v, BaseModel) and _named(type(v)) for v in value):
                 return [v.name for v in value]
             return [v.model_dump() if isinstance(v, BaseModel) else v for v in value]
         return value
