@@ -283,7 +283,8 @@ class _Gen:
             rest = steps_text(e.steps)
             return (
                 f"_read_item({rec}, {self.const(var.key + rest)}, {self.const(var.prefix)}, "
-                f"{self.const(rest)}, {var.name}, {var.whole}, {value}, {self.const(steps)})"
+                f"{self.const(rest)}, {var.name}, {var.whole}, {value}, "
+                f"{self.const((('w', None), *steps))})"
             )
         if e.root in self.lets:
             i = self.lets[e.root]

@@ -130,7 +130,7 @@ def _read_item(
 ) -> Any:
     if key is not None:
         if key not in rec:
-            rec[key] = values.fact_view(walk(whole, (("w", None), *steps)))
+            rec[key] = values.fact_view(walk(whole, steps))  # steps start with [*]
         if value is None:
             at = next(i for i, x in enumerate(whole) if x is item)
             rec[f"{prefix}[{at}]{rest}"] = None

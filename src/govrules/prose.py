@@ -18,7 +18,6 @@ generated code word a finding the same way:
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -34,7 +33,9 @@ _IRREGULAR = {"person": "people"}
 _COUNTED = re.compile(r"^(\s+(?:[A-Za-z-]+\s+){0,2}?)([A-Za-z-]+)\(s\)")
 
 
-@functools.cache
+_LABELS: dict[str, str] = {}
+
+
 def _labels() -> dict[str, str]:
     """Choice value → label, for every field with fixed choices in every declaration format."""
     from .formats import DECLARATION_FORMATS
@@ -56,7 +57,8 @@ def _labels() -> dict[str, str]:
 
     for model in DECLARATION_FORMATS.values():
         visit(T.declaration_type(model))
-    return labels
+    _LABELS.update(labels)
+    return _LABELS
 
 
 def label(value: str) -> str:
@@ -85,7 +87,7 @@ def show(value: Any) -> str:
     kind = value.__class__
     if kind is str:
         text: str = value
-        return _labels().get(text, text)
+        return (_LABELS or _labels()).get(text, text)
     if kind is int:
         return str(value)
     if value is None:
