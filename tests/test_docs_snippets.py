@@ -163,7 +163,16 @@ def place(tmp_path: Path) -> Path:
             ["commit", "-qm", "the repository as documented"],
         ):
             subprocess.run(
-                ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+                [
+                    "git",
+                    "-c",
+                    "user.name=t",
+                    "-c",
+                    "user.email=t@example.org",
+                    "-c",
+                    "commit.gpgsign=false",
+                    *args,
+                ],
                 cwd=work,
                 check=True,
                 capture_output=True,
@@ -181,23 +190,62 @@ def _environment(home: Path, allow_1: bool) -> dict[str, str]:
     return env
 
 
-@pytest.mark.parametrize("snippet", SNIPPETS, ids=[s.name for s in SNIPPETS])
-def test_snippet_runs(snippet: Snippet, place: Path) -> None:
+def _run(
+    language: str, code: str, cwd: Path, env: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    if language == "shell":
+        command = ["bash", "-c", _PRELUDE + code + ":\n"]
+    else:
+        command = [sys.executable, "-c", code]
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
+
+
+def _case(snippet: Snippet) -> object:
     reason = snippet.skip_reason
-    if reason is not None:
-        pytest.skip(f"{snippet.name}: {reason}")
+    marks = [pytest.mark.skip(reason=f"{snippet.name}: {reason}")] if reason is not None else []
+    return pytest.param(snippet, id=snippet.name, marks=marks)
+
+
+@pytest.mark.parametrize("snippet", [_case(s) for s in SNIPPETS])
+def test_snippet_runs(snippet: Snippet, place: Path) -> None:
     if "--old-rev" in snippet.code and shutil.which("git") is None:
         pytest.skip(f"{snippet.name}: compares with a git commit, and git is not installed")
     env = _environment(place.parent / "home", snippet.allows_exit_1)
-    if snippet.language == "shell":
-        command = ["bash", "-c", _PRELUDE + snippet.code + ":\n"]
-    else:
-        command = [sys.executable, "-c", snippet.code]
-    result = subprocess.run(
-        command, cwd=place, env=env, capture_output=True, text=True, timeout=900
-    )
+    result = _run(snippet.language, snippet.code, place, env)
     tail = result.stdout[-2000:]
     shown = f"{snippet.name}\n{snippet.code}\nstdout (end):\n{tail}\nstderr:\n{result.stderr}"
     allowed = {0, 1} if snippet.allows_exit_1 and snippet.language == "python" else {0}
     assert result.returncode in allowed, f"exit {result.returncode}: {shown}"
     assert "Traceback (most recent call last)" not in result.stderr, shown
+
+
+#: A stand-in for govrules that exits with the code given as its last argument.
+_FAKE = '#!/bin/sh\neval "exit \\${$#}"\n'
+
+
+@pytest.mark.parametrize(
+    ("code", "allow_1", "exit_code", "went_on"),
+    [
+        ("govrules check 0", False, 0, True),
+        ("govrules check 1", False, 0, True),  # a place that is not compliant
+        ("govrules check 2", False, 2, False),
+        ("govrules lint 1", False, 1, False),
+        ("govrules lint 1", True, 0, True),  # <!-- snippet: exit 1 -->
+        ("govrules lint 3", True, 3, False),
+        ("X=$(govrules rules 2)", False, 2, False),
+        ("govrules rules 0 | govrules rules 2", False, 2, False),
+        ("govrules rules 1 || true", False, 0, True),  # as under bash -e: a tested command
+    ],
+)
+def test_a_shell_snippet_stops_at_its_first_failing_command(
+    tmp_path: Path, code: str, allow_1: bool, exit_code: int, went_on: bool
+) -> None:
+    fake = tmp_path / "bin" / "govrules"
+    fake.parent.mkdir()
+    fake.write_text(_FAKE)
+    fake.chmod(0o755)
+    env = _environment(tmp_path, allow_1)
+    env["PATH"] = os.pathsep.join([str(fake.parent), env["PATH"]])
+    result = _run("shell", f"{code}\necho went on\n", tmp_path, env)
+    assert result.returncode == exit_code, result.stderr
+    assert ("went on" in result.stdout) == went_on
