@@ -1,6 +1,6 @@
 """The report: one finding per rule, and the one serialiser of ``govrules/report/v1``.
 
-The JSON form is the contract of ``interfaces.md``; the CLI's ``--format json`` and the HTTP API
+The JSON form is the contract of ``docs/http-api.md``; the CLI's ``--format json`` and the HTTP API
 both print :meth:`Report.to_json`, so they cannot drift apart. Key order is fixed; findings come
 must first, then should (advisory), each tier by rule ID (natural order: SAP-2 before SAP-10).
 Each finding carries its ``trace`` (:class:`govrules.explain.Explained`): the rule's condition

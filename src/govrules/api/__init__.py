@@ -1,6 +1,6 @@
 """The govrules HTTP API (FastAPI): ``create_app()`` builds it, ``govrules serve`` runs it.
 
-Endpoints are those of ``interfaces.md``: ``POST /v1/assessments``, ``GET /v1/rulesets``,
+Endpoints (``docs/http-api.md``): ``POST /v1/assessments``, ``GET /v1/rulesets``,
 ``GET /v1/rulesets/{name}/rules``, ``POST /v1/lint``, ``GET /healthz``, plus the assessment page
 at ``/``, the OpenAPI document at ``/openapi.json`` and interactive docs at ``/docs``.
 """

@@ -1,6 +1,6 @@
 """Error answers: every failure the API gives is one JSON shape, ``{code, message, errors}``.
 
-``errors`` is the list of ``interfaces.md`` (``{"path", "message"}`` plus ``line`` and
+``errors`` is the list of ``docs/http-api.md`` (``{"path", "message"}`` plus ``line`` and
 ``column`` where known); ``code`` is a stable snake_case identifier and ``message`` a sentence
 for people. Handlers for FastAPI's and Starlette's own exceptions map them onto the same shape,
 and a catch-all turns anything unexpected into a 500 that names no internals (the traceback goes

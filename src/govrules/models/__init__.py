@@ -5,7 +5,7 @@ one place, as they always were. The package is split along the formats' seams:
 
 - :mod:`.common`: what every format shares (strict configuration, bounded counts and money,
   calendar dates, non-blank names, slugs and financial years);
-- :mod:`.place`: the place declaration of ``spec/declaration.md``, with its example in
+- :mod:`.place`: the place declaration of ``docs/declaration-format.md``, with its example in
   :mod:`.place_example`;
 - :mod:`.good_practice`: the optional extension the ``should`` tier reads;
 - :mod:`.provider_collaborative`: the ``govrules/provider-collaborative/v1`` format;

@@ -1,8 +1,8 @@
 """The good-practice extension of ``govrules/place/v1``: facts the ``should`` tier reads.
 
-Everything here is an optional extension (see docs/declaration-format.md). A document written
-exactly to spec/declaration.md never uses it and stays valid; the ``should``-tier ruleset reads
-these facts and reports "Not declared: …" when they are absent.
+Everything here is an optional extension (see docs/declaration-format.md, section 2). A document
+written to format v1 alone (section 1) never uses it and stays valid; the ``should``-tier ruleset
+reads these facts and reports "Not declared: …" when they are absent.
 """
 
 from __future__ import annotations

@@ -1,14 +1,14 @@
 """Pydantic v2 models of a place governance declaration, format ``govrules/place/v1``.
 
-The models follow ``spec/declaration.md`` field for field. Every model forbids unknown keys (a
-typo must not silently pass a rule), is frozen, and rejects NaN and infinity. Numbers are strict:
-``true`` is not a count and ``"3"`` is not a number. Dates are ISO ``YYYY-MM-DD`` text or
-:class:`datetime.date` objects, never timestamps or datetimes.
+The models follow ``docs/declaration-format.md`` field for field. Every model forbids unknown
+keys (a typo must not silently pass a rule), is frozen, and rejects NaN and infinity. Numbers
+are strict: ``true`` is not a count and ``"3"`` is not a number. Dates are ISO ``YYYY-MM-DD``
+text or :class:`datetime.date` objects, never timestamps or datetimes.
 
-Fields the spec marks *optional* default to ``None`` (absence is a fact rules can test), except
-``place.crosses_system_boundary``, which the spec gives a default of ``false``.
+Fields the format marks *optional* default to ``None`` (absence is a fact rules can test), except
+``place.crosses_system_boundary``, which the format gives a default of ``false``.
 
-Money is pounds as a float: the spec states it as a plain number, and rules only compare amounts
+Money is pounds as a float: the format states it as a plain number, and rules only compare amounts
 and compute shares, so the rounding of binary floats does not affect any outcome.
 """
 

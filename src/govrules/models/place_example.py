@@ -1,4 +1,4 @@
-"""The example declaration of ``spec/declaration.md``, format ``govrules/place/v1``."""
+"""The example declaration of ``govrules/place/v1``, as in ``docs/declaration-format.md`` §1."""
 
 from __future__ import annotations
 
@@ -125,4 +125,4 @@ SPEC_EXAMPLE: dict[str, Any] = {
     },
     "workforce": {"place_workforce_plan": True, "co_produced_with_social_care": True},
 }
-"""The example declaration of ``spec/declaration.md`` as JSON-shaped data (dates as text)."""
+"""The example declaration of ``docs/declaration-format.md`` as JSON-shaped data (dates as text)."""

@@ -1,1 +1,1 @@
-"""One router per resource of ``interfaces.md``, plus the HTML page."""
+"""One router per resource of the API (``docs/http-api.md``), plus the HTML page."""
