@@ -1,6 +1,6 @@
 """The optional extensions of ``govrules/place/v1`` (docs/declaration-format.md).
 
-A document written exactly to spec/declaration.md stays valid; the new fields are optional,
+A document written exactly to the declaration format (docs/declaration-format.md) stays valid; the new fields are optional,
 strictly typed, and unknown keys are still rejected everywhere.
 """
 

@@ -36,7 +36,7 @@ _REQUEST_BODY: dict[str, Any] = {
                 "schema": {"$ref": "#/components/schemas/AssessmentRequest"},
                 "examples": {
                     "northshire": {
-                        "summary": "The example declaration of declaration.md",
+                        "summary": "The example declaration of docs/declaration-format.md",
                         "value": {"declaration": SPEC_EXAMPLE, "as_of": "2023-06-30"},
                     }
                 },
