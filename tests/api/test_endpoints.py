@@ -1,4 +1,4 @@
-"""Every endpoint of the HTTP API (docs/http-api.md) through the TestClient, with its happy paths."""
+"""Every endpoint of the HTTP API (docs/http-api.md) through the TestClient: happy paths."""
 
 from __future__ import annotations
 

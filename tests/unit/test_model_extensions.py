@@ -1,7 +1,7 @@
 """The optional extensions of ``govrules/place/v1`` (docs/declaration-format.md).
 
-A document written exactly to the declaration format (docs/declaration-format.md) stays valid; the new fields are optional,
-strictly typed, and unknown keys are still rejected everywhere.
+A document written exactly to the base format stays valid; the new fields are optional, strictly
+typed, and unknown keys are still rejected everywhere.
 """
 
 from __future__ import annotations
