@@ -57,7 +57,14 @@ from ._register_docs import UNAUTHORISED
 from ._register_docs import example
 from ._register_docs import not_found_doc
 from ._responses import errors
+from .register_pages import calendar_page as calendar_page
+from .register_pages import index_page as index_page
+from .register_pages import login as login
+from .register_pages import login_page as login_page
+from .register_pages import logout as logout
 from .register_pages import pages as pages
+from .register_pages import place_page as place_page
+from .register_pages import system_page as system_page
 
 router = APIRouter(prefix="/v1", tags=["register"])
 
