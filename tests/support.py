@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -107,3 +112,35 @@ def add_good_practice(doc: dict[str, Any], provider_collaborative: str) -> dict[
         "checklist": dict.fromkeys(CHECKLIST_KEYS, "in_place"),
     }
     return doc
+
+
+@dataclass
+class ParseWork:
+    """How much of a declaration text was parsed: YAML events read, and JSON texts handed to
+    ``json.loads`` (which recurses into every level)."""
+
+    yaml_events: int = 0
+    json_parses: int = 0
+
+
+@contextmanager
+def parse_work(monkeypatch: pytest.MonkeyPatch) -> Iterator[ParseWork]:
+    """Count the parsing work done inside the block (a measure of work, not of time)."""
+    from govrules.yamlsafe import DeclarationLoader
+
+    work = ParseWork()
+    next_event = DeclarationLoader._next_event
+    loads = json.loads
+
+    def counting_next_event(self: DeclarationLoader) -> Any:
+        work.yaml_events += 1
+        return next_event(self)
+
+    def counting_loads(*args: Any, **kwargs: Any) -> Any:
+        work.json_parses += 1
+        return loads(*args, **kwargs)
+
+    with monkeypatch.context() as m:
+        m.setattr(DeclarationLoader, "_next_event", counting_next_event)
+        m.setattr(json, "loads", counting_loads)
+        yield work

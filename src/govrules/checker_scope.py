@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from collections.abc import Callable
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -107,129 +109,135 @@ class Scope:
                 hint="compare it, e.g. '… exists' or '… == …'",
             )
 
-    def infer(self, e: ast.Expr) -> T.Type:  # noqa: C901 - one dispatch over node kinds
-        if isinstance(e, ast.Literal):
-            return type_of_value(e.value)
-        if isinstance(e, ast.AsOf):
-            return T.DATE
-        if isinstance(e, ast.ListLiteral):
-            items = [self.infer(i) for i in e.items]
-            kinds = {i.kind for i in items} - {"any"}
-            if len(kinds) > 1:
-                return self.err(e.span, "type_error", "a list mixes values of different kinds")
-            return T.list_of(next((i for i in items if i.kind != "any"), T.ANY))
-        if isinstance(e, ast.Path):
-            return self._path(e)
-        if isinstance(e, ast.Negate):
-            t = self.infer(e.operand)
-            if t.kind not in ("number", "any"):
-                return self.err(e.span, "type_error", f"cannot negate {t.describe()}")
-            return T.NUMBER
-        if isinstance(e, ast.Binary):
-            return self._binary(e)
-        if isinstance(e, ast.Compare):
-            return self._compare(e)
-        if isinstance(e, ast.Test):
-            t = self.infer(e.operand)
-            if e.kind in ("empty", "not empty") and t.kind not in ("list", "string", "any"):
-                self.err(
-                    e.span,
-                    "type_error",
-                    f"'is {e.kind}' applies to lists and texts, not {t.describe()}",
-                )
-            if e.kind in ("exists", "missing") and not isinstance(e.operand, ast.Path):
-                self.err(e.span, "type_error", f"'{e.kind}' applies to a field path")
-            return T.BOOL
-        if isinstance(e, ast.And | ast.Or):
-            word = "and" if isinstance(e, ast.And) else "or"
-            for op in e.operands:
-                t = self.infer(op)
-                if t.kind not in ("bool", "any"):
-                    self.err(
-                        op.span,
-                        "type_error",
-                        f"'{word}' joins conditions, but this is {t.describe()}",
-                    )
-            return T.BOOL
-        if isinstance(e, ast.Not):
-            t = self.infer(e.operand)
+    def infer(self, e: ast.Expr) -> T.Type:
+        """The type of ``e``, reporting every mismatch inside it."""
+        infer = _INFER.get(type(e))
+        if infer is None:  # pragma: no cover - every node kind has an entry in _INFER
+            return T.ANY
+        return infer(self, e)
+
+    def _literal(self, e: ast.Literal) -> T.Type:
+        return type_of_value(e.value)
+
+    def _as_of(self, e: ast.AsOf) -> T.Type:
+        return T.DATE
+
+    def _list_literal(self, e: ast.ListLiteral) -> T.Type:
+        items = [self.infer(i) for i in e.items]
+        kinds = {i.kind for i in items} - {"any"}
+        if len(kinds) > 1:
+            return self.err(e.span, "type_error", "a list mixes values of different kinds")
+        return T.list_of(next((i for i in items if i.kind != "any"), T.ANY))
+
+    def _negate(self, e: ast.Negate) -> T.Type:
+        t = self.infer(e.operand)
+        if t.kind not in ("number", "any"):
+            return self.err(e.span, "type_error", f"cannot negate {t.describe()}")
+        return T.NUMBER
+
+    def _test(self, e: ast.Test) -> T.Type:
+        t = self.infer(e.operand)
+        if e.kind in ("empty", "not empty") and t.kind not in ("list", "string", "any"):
+            self.err(
+                e.span,
+                "type_error",
+                f"'is {e.kind}' applies to lists and texts, not {t.describe()}",
+            )
+        if e.kind in ("exists", "missing") and not isinstance(e.operand, ast.Path):
+            self.err(e.span, "type_error", f"'{e.kind}' applies to a field path")
+        return T.BOOL
+
+    def _and_or(self, e: ast.And | ast.Or) -> T.Type:
+        word = "and" if isinstance(e, ast.And) else "or"
+        for op in e.operands:
+            t = self.infer(op)
             if t.kind not in ("bool", "any"):
-                self.err(e.span, "type_error", f"'not' needs a condition, not {t.describe()}")
-            return T.BOOL
-        if isinstance(e, ast.Call):
-            t = self.infer(e.arg)
-            if e.func == "financial_year":
-                if t.kind not in ("date", "any"):
-                    return self.err(
-                        e.span,
-                        "type_error",
-                        f"financial_year() needs a date, but this is {t.describe()}",
-                        hint="e.g. financial_year(as_of) is the label, such as 2023/24, of "
-                        "the financial year holding the evaluation date",
-                    )
-                return T.STRING
-            if t.kind not in ("list", "any"):
+                self.err(
+                    op.span,
+                    "type_error",
+                    f"'{word}' joins conditions, but this is {t.describe()}",
+                )
+        return T.BOOL
+
+    def _not(self, e: ast.Not) -> T.Type:
+        t = self.infer(e.operand)
+        if t.kind not in ("bool", "any"):
+            self.err(e.span, "type_error", f"'not' needs a condition, not {t.describe()}")
+        return T.BOOL
+
+    def _call(self, e: ast.Call) -> T.Type:
+        t = self.infer(e.arg)
+        if e.func == "financial_year":
+            if t.kind not in ("date", "any"):
                 return self.err(
                     e.span,
                     "type_error",
-                    f"{e.func}() needs a list, but this is {t.describe()}",
-                    hint="use a path with [*], e.g. accountable_persons[*].name",
+                    f"financial_year() needs a date, but this is {t.describe()}",
+                    hint="e.g. financial_year(as_of) is the label, such as 2023/24, of "
+                    "the financial year holding the evaluation date",
                 )
-            if e.func == "count":
-                return T.NUMBER
-            item = t.item or T.ANY
-            allowed = ("number", "any") if e.func == "sum" else ("number", "date", "any")
-            if item.kind not in allowed:
-                return self.err(
-                    e.span,
-                    "type_error",
-                    f"{e.func}() needs {'numbers' if e.func == 'sum' else 'numbers or dates'}, "
-                    f"but this is {t.describe()}",
-                )
-            return item.required() if item.kind != "any" else T.ANY
-        if isinstance(e, ast.Quantifier | ast.Collect):
-            return self._loop(e)
-        if isinstance(e, ast.IfElse):
-            self.expect_bool(e.cond, "if")
-            a, b = self.infer(e.then), self.infer(e.otherwise)
-            if "any" not in (a.kind, b.kind) and a.kind != b.kind:
-                return self.err(
-                    e.span,
-                    "type_error",
-                    f"'if' gives {a.describe()} or {b.describe()}; both branches "
-                    "must be of one kind",
-                )
-            return a if a.kind != "any" else b
-        if isinstance(e, ast.RuleList):
-            for rid in e.rule_ids:
-                if rid not in self.c.rule_sites:
-                    self.err(
-                        e.span,
-                        "unknown_rule",
-                        f"no rule has ID {rid}",
-                        hint=close_match(rid, list(self.c.rule_sites)),
-                    )
-                else:
-                    self.rule_refs.append(rid)
-            return T.list_of(T.STRING)
-        if isinstance(e, ast.RuleRef):
-            if e.rule_id not in self.c.rule_sites:
-                return self.err(
+            return T.STRING
+        if t.kind not in ("list", "any"):
+            return self.err(
+                e.span,
+                "type_error",
+                f"{e.func}() needs a list, but this is {t.describe()}",
+                hint="use a path with [*], e.g. accountable_persons[*].name",
+            )
+        if e.func == "count":
+            return T.NUMBER
+        item = t.item or T.ANY
+        allowed = ("number", "any") if e.func == "sum" else ("number", "date", "any")
+        if item.kind not in allowed:
+            return self.err(
+                e.span,
+                "type_error",
+                f"{e.func}() needs {'numbers' if e.func == 'sum' else 'numbers or dates'}, "
+                f"but this is {t.describe()}",
+            )
+        return item.required() if item.kind != "any" else T.ANY
+
+    def _if_else(self, e: ast.IfElse) -> T.Type:
+        self.expect_bool(e.cond, "if")
+        a, b = self.infer(e.then), self.infer(e.otherwise)
+        if "any" not in (a.kind, b.kind) and a.kind != b.kind:
+            return self.err(
+                e.span,
+                "type_error",
+                f"'if' gives {a.describe()} or {b.describe()}; both branches must be of one kind",
+            )
+        return a if a.kind != "any" else b
+
+    def _rule_list(self, e: ast.RuleList) -> T.Type:
+        for rid in e.rule_ids:
+            if rid not in self.c.rule_sites:
+                self.err(
                     e.span,
                     "unknown_rule",
-                    f"no rule has ID {e.rule_id}",
-                    hint=close_match(e.rule_id, list(self.c.rule_sites)),
+                    f"no rule has ID {rid}",
+                    hint=close_match(rid, list(self.c.rule_sites)),
                 )
-            if self.in_loop:
-                self.err(
-                    e.span,
-                    "rule_ref_in_loop",
-                    "another rule's outcome cannot be tested inside all/any/[… for …]",
-                    hint="test it outside the loop, joined with 'and'/'or'",
-                )
-            self.rule_refs.append(e.rule_id)
-            return T.BOOL
-        return T.ANY  # pragma: no cover - every node kind is handled above
+            else:
+                self.rule_refs.append(rid)
+        return T.list_of(T.STRING)
+
+    def _rule_ref(self, e: ast.RuleRef) -> T.Type:
+        if e.rule_id not in self.c.rule_sites:
+            return self.err(
+                e.span,
+                "unknown_rule",
+                f"no rule has ID {e.rule_id}",
+                hint=close_match(e.rule_id, list(self.c.rule_sites)),
+            )
+        if self.in_loop:
+            self.err(
+                e.span,
+                "rule_ref_in_loop",
+                "another rule's outcome cannot be tested inside all/any/[… for …]",
+                hint="test it outside the loop, joined with 'and'/'or'",
+            )
+        self.rule_refs.append(e.rule_id)
+        return T.BOOL
 
     def _path(self, e: ast.Path) -> T.Type:
         var = next((t for v, t in reversed(self.vars) if v == e.root), None)
@@ -450,6 +458,28 @@ class Scope:
         finally:
             self.in_loop -= 1
             self.vars.pop()
+
+
+#: How :meth:`Scope.infer` types each kind of expression node.
+_INFER: dict[type[ast.Expr], Callable[[Scope, Any], T.Type]] = {
+    ast.Literal: Scope._literal,
+    ast.AsOf: Scope._as_of,
+    ast.ListLiteral: Scope._list_literal,
+    ast.Path: Scope._path,
+    ast.Negate: Scope._negate,
+    ast.Binary: Scope._binary,
+    ast.Compare: Scope._compare,
+    ast.Test: Scope._test,
+    ast.And: Scope._and_or,
+    ast.Or: Scope._and_or,
+    ast.Not: Scope._not,
+    ast.Call: Scope._call,
+    ast.Quantifier: Scope._loop,
+    ast.Collect: Scope._loop,
+    ast.IfElse: Scope._if_else,
+    ast.RuleList: Scope._rule_list,
+    ast.RuleRef: Scope._rule_ref,
+}
 
 
 def _plural_kind(t: T.Type) -> str:

@@ -28,6 +28,9 @@ from .conftest import EXAMPLES
 from .conftest import free_port
 
 HOST = "127.0.0.1"
+#: How long a raw client waits on a silent server: far beyond the one-second timeouts, so only a
+#: server whose deadline never fires reaches it, however loaded the machine.
+PATIENCE = 30.0
 
 
 def govrules_cmd() -> list[str]:
@@ -137,15 +140,16 @@ def test_body_that_never_arrives_is_cut_off(server: str) -> None:
         b"POST /v1/assessments HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
         b'Content-Length: 5000\r\n\r\n{"declaration":'
     )
-    answer, took = raw(server, head)
+    answer, took = raw(server, head, wait=PATIENCE)
     assert answer.startswith(b"HTTP/1.1 408"), answer
-    assert b"request_timeout" in answer and took < 4
+    assert b"request_timeout" in answer and b"within 1 seconds" in answer
+    assert took >= 0.9  # the body timeout fired, not before its time
     assert healthy(server)
 
 
 def test_headers_without_end_are_cut_off(server: str) -> None:
-    answer, took = raw(server, b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: 1\r\n")
-    assert answer == b"" and took < 4  # closed after the 1 s header timeout
+    answer, took = raw(server, b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: 1\r\n", PATIENCE)
+    assert answer == b"" and took >= 0.9  # closed by the 1 s header timeout, not before
     huge = b"GET /healthz HTTP/1.1\r\nHost: x\r\n" + b"X-Pad: " + b"a" * 20_000 + b"\r\n"
     answer, _ = raw(server, huge)
     assert answer.startswith(b"HTTP/1.1 400"), answer[:100]
@@ -157,9 +161,10 @@ def test_announced_oversize_body_is_413_at_once(server: str) -> None:
         b"POST /v1/assessments HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
         b"Content-Length: 100000000\r\n\r\n"
     )
-    answer, took = raw(server, head)
+    answer, _ = raw(server, head, wait=PATIENCE)
+    # A 413, not the 408 the one-second body timeout would give: the server answered without
+    # waiting for the body it was never sent.
     assert answer.startswith(b"HTTP/1.1 413"), answer
-    assert took < 1
     assert healthy(server)
 
 

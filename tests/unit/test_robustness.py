@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
-import time
+import sys
 from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import pytest
@@ -15,6 +17,7 @@ from govrules import checker
 from govrules import load_declaration
 from govrules import load_declaration_text
 from govrules.checker import Program
+from govrules.checker_scope import Scope
 from govrules.cli import main
 from govrules.errors import DeclarationError
 from govrules.errors import NoVerdictError
@@ -107,17 +110,73 @@ def test_too_many_problems_stop_the_check(program_of: Callable[[str], Program]) 
     assert codes[-1] == "too_many_errors" or "too_many_errors" in codes
 
 
-def test_checking_is_linear_in_the_number_of_lets() -> None:
-    def timed(n: int) -> float:
-        lets = "".join(f"    let v{i} = place.population + {i}\n" for i in range(n))
-        text = HEADER + rule("T-1", "true", extra=lets)
-        start = time.perf_counter()
-        load_sources([Source(text, "t.gr")], cache=False)
-        return time.perf_counter() - start
+class _CountingNames(dict[str, Any]):
+    """A scope's name table that counts every name read by iterating over it (gathering the
+    names into a set or a list, for instance), which a lookup by ``in`` does not."""
 
-    timed(200)
-    small, large = min(timed(1000) for _ in range(2)), min(timed(4000) for _ in range(2))
-    assert large < small * 8  # four times the text, well under sixteen times the time
+    reads = 0
+
+    def __iter__(self) -> Iterator[str]:
+        for name in super().__iter__():
+            _CountingNames.reads += 1
+            yield name
+
+    def keys(self) -> Any:
+        return list(iter(self))
+
+    def values(self) -> Any:
+        return [self[name] for name in self]
+
+    def items(self) -> Any:
+        return [(name, self[name]) for name in self]
+
+
+def _checking_work(n: int, monkeypatch: pytest.MonkeyPatch) -> tuple[int, int]:
+    """The work of loading a rule with ``n`` lets: lines of govrules run, and names read by
+    iterating over the scope's name tables. Both are counted, not timed, so they do not depend
+    on the machine or its load."""
+    lets = "".join(f"    let v{i} = place.population + {i}\n" for i in range(n))
+    text = HEADER + rule("T-1", "true", extra=lets)
+    package = str(Path(checker.__file__).parent)
+    lines = 0
+
+    def count_lines(frame: FrameType, event: str, arg: object) -> Any:
+        nonlocal lines
+        if event == "line":
+            lines += 1
+        return count_lines
+
+    def trace(frame: FrameType, event: str, arg: object) -> Any:
+        return count_lines if frame.f_code.co_filename.startswith(package) else None
+
+    init = Scope.__init__
+
+    def counting_init(self: Scope, *args: Any) -> None:
+        init(self, *args)
+        self.lets = _CountingNames(self.lets)
+        self.root = _CountingNames(self.root)
+
+    _CountingNames.reads = 0
+    with monkeypatch.context() as m:
+        m.setattr(Scope, "__init__", counting_init)
+        previous = sys.gettrace()
+        sys.settrace(trace)
+        try:
+            load_sources([Source(text, "t.gr")], cache=False)
+        finally:
+            sys.settrace(previous)
+    return lines, _CountingNames.reads
+
+
+def test_checking_is_linear_in_the_number_of_lets(monkeypatch: pytest.MonkeyPatch) -> None:
+    _checking_work(20, monkeypatch)  # first use: anything loaded or cached once
+    small_lines, small_reads = _checking_work(250, monkeypatch)
+    large_lines, large_reads = _checking_work(1000, monkeypatch)
+    # Four times the lets: about four times the work, far from the sixteen of quadratic work.
+    assert 3 * small_lines < large_lines < 6 * small_lines
+    # Gathering every visible name for each let (a set of them, to test one name) is quadratic
+    # in reads; looking each name up reads none.
+    assert large_reads <= 6 * small_reads
 
 
 @pytest.mark.parametrize(

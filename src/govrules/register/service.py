@@ -11,156 +11,57 @@ JSON, so formatting, comments and key order do not count) creates no version: th
 is returned. If it is to be assessed on another date or under other rules, that assessment is
 recorded against the existing version; if not, nothing is written at all, so a client may
 safely retry a submission it got no answer to.
+
+:class:`Register` stands on :class:`~.store.Store` (the database, clock and audit log) and
+:class:`~.token_admin.TokenAdmin` (its tokens); what its changes return is in :mod:`.records`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import json
-from collections.abc import Callable
 from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
-from dataclasses import dataclass
-from dataclasses import field
 from typing import Any
 
 from sqlalchemy import Connection
-from sqlalchemy import Engine
 from sqlalchemy import Row
-from sqlalchemy import exists
 from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy import update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..declaration import validate_declaration
 from ..errors import DeclarationError
 from ..errors import UsageError
-from .database import display_url
 from .database import open_engine
-from .database import reading
 from .database import writing
 from .identity import canonical_json
 from .identity import content_hash
-from .identity import report_by_severity
 from .identity import slug
 from .identity import statuses
+from .records import PLACE_FORMAT as PLACE_FORMAT
+from .records import Reassessment as Reassessment
+from .records import RegisterConflict as RegisterConflict
+from .records import Submission as Submission
+from .records import assessment_values
+from .records import cli_actor as cli_actor
+from .records import dump as dump
+from .records import insert_ignore
+from .records import role_of as role_of
+from .records import utcnow as utcnow
 from .tables import assessments
-from .tables import audit
 from .tables import declarations
 from .tables import places
 from .tables import systems
-from .tables import tokens
-from .tokens import NAME
-from .tokens import ROLES
-from .tokens import Role
-from .tokens import TokenInfo
-from .tokens import Verifier
-from .tokens import hash_secret
-from .tokens import info
-from .tokens import new_token
+from .token_admin import TokenAdmin
 from .views import Evaluate as Evaluate
 from .views import NotInRegister as NotInRegister
-from .views import Views
 from .views import status_changes
 from .views import version_name
 
-PLACE_FORMAT = "govrules/place/v1"
 
-
-class RegisterConflict(UsageError):
-    """A change the register's current state does not allow (a duplicate token name, an import
-    into a register that is not empty)."""
-
-    code = "register_conflict"
-
-
-def utcnow() -> dt.datetime:
-    """Now, in UTC."""
-    return dt.datetime.now(dt.UTC)
-
-
-def cli_actor() -> str:
-    """Who a command-line change is recorded as: ``cli:`` and the operating-system user."""
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli:unknown"
-
-
-def dump(value: Any) -> str:
-    """JSON text as stored: compact, UTF-8, key order kept."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-
-
-@dataclass(frozen=True, slots=True)
-class Submission:
-    """What storing a declaration gave: its place, version and hash, and its report."""
-
-    place: str
-    version: int
-    sha256: str
-    report: dict[str, Any]
-    created: bool
-    """A new version was stored (HTTP 201); otherwise the content was the latest version's."""
-
-    def to_json(self) -> dict[str, Any]:
-        """The answer of ``POST /v1/places/{place}/declarations``."""
-        return {
-            "place": self.place,
-            "version": self.version,
-            "sha256": self.sha256,
-            "report": self.report,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class Reassessment:
-    """The outcome of re-assessing every place's latest declaration."""
-
-    changes: list[dict[str, Any]]
-    verdicts: list[dict[str, Any]]
-    assessed: int
-    unchanged: int
-    skipped: list[str] = field(default_factory=list)
-    errors: list[dict[str, Any]] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        """The answer of ``POST /v1/reassessments``."""
-        return {
-            "changes": self.changes,
-            "verdicts": self.verdicts,
-            "assessed": self.assessed,
-            "unchanged": self.unchanged,
-            "skipped": self.skipped,
-            "errors": self.errors,
-        }
-
-
-def _assessment_values(report: Mapping[str, Any]) -> dict[str, Any]:
-    rulesets = list(report.get("rulesets", []))
-    return {
-        "as_of": dt.date.fromisoformat(str(report["as_of"])),
-        "engine": str(report.get("engine") or ""),
-        "rulesets": dump(rulesets),
-        "rules_key": content_hash(rulesets),
-        "compliant": bool(report["compliant"]),
-        "statuses": dump(statuses(report)),
-        "by_severity": dump(report_by_severity(report)),
-        "report": dump(report),
-    }
-
-
-def _insert_ignore(conn: Connection, table: Any, values: dict[str, Any]) -> None:
-    """Insert a row unless one with its primary key exists (safe under concurrency)."""
-    make = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    conn.execute(make(table).values(**values).on_conflict_do_nothing())
-
-
-class Register(Views):
+class Register(TokenAdmin):
     """The assessment register on one database; safe to share between threads.
 
     Args:
@@ -168,62 +69,10 @@ class Register(Views):
         clock: Gives "now" (tests pass a fixed clock).
     """
 
-    def __init__(self, engine: Engine, clock: Callable[[], dt.datetime] = utcnow) -> None:
-        self.engine = engine
-        self.clock = clock
-        self.verifier = Verifier()
-        self._tokens_seen = False
-
     @classmethod
     def open(cls, url: str) -> Register:
         """The register at ``url``, created and migrated on first use."""
         return cls(open_engine(url))
-
-    @property
-    def url(self) -> str:
-        """Where the register is, the password masked."""
-        return display_url(str(self.engine.url))
-
-    def close(self) -> None:
-        """Close the database connections."""
-        self.engine.dispose()
-
-    # -- audit ---------------------------------------------------------------------------------
-
-    def _audit(
-        self,
-        conn: Connection,
-        actor: str,
-        action: str,
-        detail: Mapping[str, Any],
-        *,
-        at: dt.datetime,
-        system: str | None = None,
-        place: str | None = None,
-    ) -> None:
-        conn.execute(
-            insert(audit).values(
-                at=at,
-                actor=actor,
-                action=action,
-                system_id=system,
-                place_id=place,
-                detail=dump(dict(detail)),
-            )
-        )
-
-    def audit_log(
-        self, system: str | None = None, limit: int | None = None
-    ) -> list[dict[str, Any]]:
-        """The audit log, newest first; limited to one system's entries when ``system`` is
-        given (entries about tokens and imports have no system and are then left out)."""
-        query = select(audit).order_by(audit.c.id.desc())
-        if system is not None:
-            query = query.where(audit.c.system_id == system)
-        if limit is not None:
-            query = query.limit(limit)
-        with reading(self.engine) as conn:
-            return [_audit_json(row) for row in conn.execute(query)]
 
     # -- submitting ----------------------------------------------------------------------------
 
@@ -246,10 +95,10 @@ class Register(Views):
         system_name = str(document["system"]["name"])
         system_id = slug(system_name)
         sha = content_hash(document)
-        values = _assessment_values(report)
+        values = assessment_values(report)
         now = self.clock()
         with writing(self.engine) as conn:
-            _insert_ignore(
+            insert_ignore(
                 conn,
                 systems,
                 {
@@ -259,7 +108,7 @@ class Register(Views):
                     "created_at": now,
                 },
             )
-            _insert_ignore(
+            insert_ignore(
                 conn,
                 places,
                 {
@@ -437,7 +286,7 @@ class Register(Views):
                 if current != row.version:
                     skipped.append(row.place)  # a newer version arrived, assessed on arrival
                     continue
-                values = _assessment_values(report)
+                values = assessment_values(report)
                 if (values["as_of"], values["rules_key"], values["engine"]) == (
                     row.as_of,
                     row.rules_key,
@@ -480,101 +329,6 @@ class Register(Views):
                 )
         return Reassessment(changes, verdicts, assessed, unchanged, skipped, errors)
 
-    # -- tokens --------------------------------------------------------------------------------
-
-    def has_tokens(self) -> bool:
-        """Whether any token was ever created (revoked ones count: revoking every token does
-        not open the register again)."""
-        if self._tokens_seen:
-            return True
-        with reading(self.engine) as conn:
-            seen = bool(conn.execute(select(exists().where(tokens.c.id.is_not(None)))).scalar())
-        self._tokens_seen = seen  # tokens are never deleted, so once seen always true
-        return seen
-
-    def authenticate(self, token: str) -> TokenInfo | None:
-        """The token's record if it is valid and not revoked."""
-        with reading(self.engine) as conn:
-            return self.verifier.check(conn, token)
-
-    def tokens(self) -> list[TokenInfo]:
-        """Every token, revoked ones included, oldest first."""
-        with reading(self.engine) as conn:
-            rows = conn.execute(select(tokens).order_by(tokens.c.created_at, tokens.c.name))
-            return [info(row) for row in rows]
-
-    def create_token(
-        self, name: str, role: str, system: str | None, *, actor: str
-    ) -> tuple[TokenInfo, str]:
-        """A new token; its text is returned here and never again.
-
-        Raises:
-            UsageError: A bad name or role.
-            RegisterConflict: A token of that name exists (revoked ones too).
-        """
-        if not NAME.match(name):
-            raise UsageError(
-                f"token name {name!r}: use 1-100 letters, digits, spaces or . _ @ -, "
-                "starting with a letter or digit"
-            )
-        if role not in ROLES:
-            raise UsageError(f"role {role!r}: expected one of {', '.join(ROLES)}")
-        if system is not None and slug(system) != system:
-            raise UsageError(
-                f"system {system!r} is not a system identifier; did you mean {slug(system)!r}?"
-            )
-        text, key, secret = new_token()
-        now = self.clock()
-        with writing(self.engine) as conn:
-            taken = conn.execute(select(tokens.c.id).where(tokens.c.name == name)).first()
-            if taken is not None:
-                raise RegisterConflict(f"a token named {name!r} exists; choose another name")
-            conn.execute(
-                insert(tokens).values(
-                    id=key,
-                    name=name,
-                    role=role,
-                    system_id=system,
-                    secret_hash=hash_secret(secret),
-                    created_at=now,
-                    created_by=actor,
-                )
-            )
-            self._audit(
-                conn,
-                actor,
-                "token.create",
-                {"name": name, "role": role, "system": system},
-                at=now,
-                system=system,
-            )
-            row = conn.execute(select(tokens).where(tokens.c.id == key)).one()
-        self._tokens_seen = True
-        return info(row), text
-
-    def revoke_token(self, name: str, *, actor: str) -> TokenInfo:
-        """Revoke a token at once.
-
-        Raises:
-            NotInRegister: No token of that name.
-            RegisterConflict: It is revoked already.
-        """
-        now = self.clock()
-        with writing(self.engine) as conn:
-            row = conn.execute(select(tokens).where(tokens.c.name == name)).first()
-            if row is None:
-                raise NotInRegister(f"no token named {name!r}")
-            if row.revoked_at is not None:
-                raise RegisterConflict(
-                    f"the token {name!r} was revoked on {row.revoked_at:%Y-%m-%d %H:%M} UTC"
-                )
-            conn.execute(
-                update(tokens).where(tokens.c.id == row.id).values(revoked_at=now, revoked_by=actor)
-            )
-            self._audit(conn, actor, "token.revoke", {"name": name}, at=now, system=row.system_id)
-            updated = conn.execute(select(tokens).where(tokens.c.id == row.id)).one()
-        return info(updated)
-
     # -- export and import ---------------------------------------------------------------------
 
     def export_lines(self) -> Iterator[str]:
@@ -590,26 +344,3 @@ class Register(Views):
         counts = import_lines(self, lines, actor=actor, source=source)
         self._tokens_seen = False
         return counts
-
-
-def _audit_json(row: Row[Any]) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "at": row.at.isoformat(),
-        "actor": row.actor,
-        "action": row.action,
-        "system": row.system_id,
-        "place": row.place_id,
-        "detail": json.loads(row.detail),
-    }
-
-
-def role_of(value: str) -> Role:
-    """A role name, checked.
-
-    Raises:
-        UsageError: Not a role.
-    """
-    if value not in ROLES:
-        raise UsageError(f"role {value!r}: expected one of {', '.join(ROLES)}")
-    return value

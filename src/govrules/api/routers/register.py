@@ -1,237 +1,72 @@
-"""The register over HTTP: places, systems, the calendar, re-assessment and the audit log, and
-the pages for people (system matrix, place history, calendar).
+"""The register over HTTP: places, systems, the calendar, re-assessment and the audit log (the
+JSON routes, here), and the pages for people (system matrix, place history, calendar; in
+:mod:`.register_pages`, whose router this module re-exports as ``pages``).
 
 Access. Once any token exists, every route here needs ``Authorization: Bearer TOKEN`` (the
 pages read the same token from a cookie set by ``/register/login``): 401 without a valid token,
 403 for a role or system it does not hold. A token limited to one system sees only that
 system's places, and may submit only declarations of that system. Before any token exists the
 register is open (``govrules serve`` then listens on loopback only), and changes are recorded as
-made by ``anonymous``.
+made by ``anonymous``. Tokens and roles are checked in :mod:`._register_access`; the examples
+of the OpenAPI document are in :mod:`._register_docs`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Annotated
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter
-from fastapi import Depends
-from fastapi import Path
 from fastapi import Query
 from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse
 from fastapi.responses import JSONResponse
-from fastapi.responses import RedirectResponse
-from fastapi.responses import Response
-from fastapi.security import HTTPAuthorizationCredentials
-from fastapi.security import HTTPBearer
 from pydantic import BaseModel
 
-from ...evaluator import Engine
-from ...models import SPEC_EXAMPLE
 from ...register import NotInRegister
-from ...register import Register
 from ...register.identity import slug
 from ...register.service import PLACE_FORMAT
-from ...register.service import Evaluate
-from ...register.tokens import RANK
-from ...register.tokens import Role
 from ..body import body_kind
 from ..body import parse
 from ..body import query_date
 from ..body import read_assessment
-from ..dependencies import get_service
 from ..problems import ApiError
-from ..service import Service
+from ._register_access import ANONYMOUS as ANONYMOUS
+from ._register_access import COOKIE as COOKIE
+from ._register_access import Admin
+from ._register_access import Assessor
+from ._register_access import PlaceId
+from ._register_access import Principal as Principal
+from ._register_access import Reader
+from ._register_access import RegisterDep
+from ._register_access import ServiceDep
+from ._register_access import SystemId
+from ._register_access import evaluator
+from ._register_access import forbidden_system
+from ._register_access import get_register as get_register
+from ._register_access import matrix_rules
+from ._register_access import not_found
+from ._register_access import place_system
+from ._register_docs import AUTH
+from ._register_docs import ENTRY
+from ._register_docs import HISTORY
+from ._register_docs import SECURITY
+from ._register_docs import SUBMIT_BODY
+from ._register_docs import UNAUTHORISED
+from ._register_docs import example
+from ._register_docs import not_found_doc
 from ._responses import errors
-from .pages import templates
+from .register_pages import calendar_page as calendar_page
+from .register_pages import index_page as index_page
+from .register_pages import login as login
+from .register_pages import login_page as login_page
+from .register_pages import logout as logout
+from .register_pages import pages as pages
+from .register_pages import place_page as place_page
+from .register_pages import system_page as system_page
 
 router = APIRouter(prefix="/v1", tags=["register"])
-pages = APIRouter(prefix="/register", include_in_schema=False)
-
-COOKIE = "govrules_token"
-ANONYMOUS = "anonymous"
-_bearer = HTTPBearer(
-    auto_error=False,
-    description="A token made by `govrules token create`; needed once any token exists.",
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Principal:
-    """Who is asking: a token's name, role and system limit (or anonymous, before any token
-    exists)."""
-
-    name: str
-    role: Role
-    system: str | None
-
-    def covers(self, system: str | None) -> bool:
-        """Whether this caller may act on ``system``."""
-        return self.system is None or self.system == system
-
-
-def get_register(request: Request) -> Register:
-    """The application's register (built by ``create_app`` when a database is configured)."""
-    register: Register = request.app.state.register
-    return register
-
-
-def _unauthorised(message: str) -> ApiError:
-    return ApiError(
-        401, "unauthorized", message, headers={"WWW-Authenticate": 'Bearer realm="govrules"'}
-    )
-
-
-def _authenticate(register: Register, token: str | None, role: Role) -> Principal:
-    """The caller holding ``token``, if it may act in ``role``; else 401 or 403."""
-    if not register.has_tokens():
-        return Principal(ANONYMOUS, "admin", None)
-    if not token:
-        raise _unauthorised("this register needs a bearer token (Authorization: Bearer TOKEN)")
-    found = register.authenticate(token)
-    if found is None:
-        raise _unauthorised("the token is not valid: unknown, revoked or mistyped")
-    if RANK[found.role] < RANK[role]:
-        raise ApiError(
-            403,
-            "forbidden",
-            f"the token {found.name!r} has the role {found.role}; this needs {role}",
-        )
-    return Principal(found.name, found.role, found.system)
-
-
-def _needs(role: Role) -> Any:
-    def dependency(
-        register: Annotated[Register, Depends(get_register)],
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-    ) -> Principal:
-        return _authenticate(register, credentials.credentials if credentials else None, role)
-
-    return dependency
-
-
-Reader = Annotated[Principal, Depends(_needs("reader"))]
-Assessor = Annotated[Principal, Depends(_needs("assessor"))]
-Admin = Annotated[Principal, Depends(_needs("admin"))]
-RegisterDep = Annotated[Register, Depends(get_register)]
-ServiceDep = Annotated[Service, Depends(get_service)]
-PlaceId = Annotated[str, Path(min_length=1, max_length=200, description="The place's `place.id`.")]
-SystemId = Annotated[
-    str, Path(min_length=1, max_length=200, description="The slug of the system's name.")
-]
-
-
-def _forbidden_system(who: Principal, system: str | None) -> ApiError:
-    return ApiError(
-        403,
-        "forbidden",
-        f"the token {who.name!r} is limited to system {who.system!r}, not {system!r}",
-    )
-
-
-def _not_found(err: NotInRegister) -> ApiError:
-    return ApiError(404, "not_found", str(err))
-
-
-def _place_system(register: Register, who: Principal, place: str) -> str:
-    try:
-        system = register.place_system(place)
-    except NotInRegister as err:
-        raise _not_found(err) from None
-    if not who.covers(system):
-        raise _forbidden_system(who, system)
-    return system
-
-
-def evaluator(engine: Engine) -> Evaluate:
-    """``engine`` as the register's ``evaluate(declaration, as_of, source)``."""
-
-    def evaluate(declaration: BaseModel, as_of: dt.date, source: str | None) -> dict[str, Any]:
-        return engine.evaluate(declaration, as_of, source=source).to_json()
-
-    return evaluate
-
-
-# -- OpenAPI descriptions -------------------------------------------------------------------------
-
-_ENTRY = {
-    "place": "northshire",
-    "name": "Northshire",
-    "system": "northshire-and-coast-ics",
-    "version": 2,
-    "compliant": True,
-    "assessed_at": "2023-10-02T09:14:03.120512+00:00",
-}
-_COUNTS = {"pass": 20, "fail": 0, "not_yet_due": 3, "not_applicable": 6}
-_HISTORY = {
-    "version": 2,
-    "submitted_at": "2023-10-02T09:14:03.120512+00:00",
-    "compliant": True,
-    "by_severity": {"must": _COUNTS, "should": _COUNTS},
-}
-
-
-def _example(value: Any, description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"example": value}}}
-
-
-_SUBMIT_BODY: dict[str, Any] = {
-    "requestBody": {
-        "required": True,
-        "description": "As `POST /v1/assessments`: JSON `{declaration, as_of?, rulesets?}`, or "
-        "the YAML declaration itself. Its `place.id` must be the place in the path.",
-        "content": {
-            "application/json": {
-                "schema": {"$ref": "#/components/schemas/AssessmentRequest"},
-                "examples": {
-                    "northshire": {
-                        "summary": "The example declaration of declaration.md",
-                        "value": {"declaration": SPEC_EXAMPLE, "as_of": "2023-06-30"},
-                    }
-                },
-            },
-            "application/yaml": {
-                "schema": {"$ref": "#/components/schemas/PlaceDeclaration"},
-                "examples": {"northshire": {"summary": "As YAML", "value": SPEC_EXAMPLE}},
-            },
-        },
-    }
-}
-_UNAUTHORISED: dict[int | str, dict[str, Any]] = {
-    401: _example(
-        {"code": "unauthorized", "message": "this register needs a bearer token", "errors": []},
-        "No token, or not a valid one (once any token exists).",
-    )
-}
-# Lists need only a reader's token (every token is one) and show a system-limited token its own
-# system's entries; the other routes can also refuse a token.
-_AUTH: dict[int | str, dict[str, Any]] = {
-    **_UNAUTHORISED,
-    403: _example(
-        {"code": "forbidden", "message": "the token 'board' has the role reader", "errors": []},
-        "The token lacks the role, or is limited to another system.",
-    ),
-}
-
-
-# Bearer tokens are needed once any token exists; before that the register is open. OpenAPI
-# says so with an empty alternative: FastAPI appends it to the bearer requirement it derives
-# from the dependency, giving "a bearer token, or nothing".
-_SECURITY: dict[str, Any] = {"security": [{}]}
-
-
-def _not_found_doc(what: str) -> dict[int | str, dict[str, Any]]:
-    return {
-        404: _example(
-            {"code": "not_found", "message": f"no {what} … is in the register", "errors": []},
-            f"No such {what} in the register.",
-        )
-    }
 
 
 # -- places ------------------------------------------------------------------------------------
@@ -242,18 +77,18 @@ def _not_found_doc(what: str) -> dict[int | str, dict[str, Any]]:
     response_model=None,
     status_code=201,
     responses={
-        201: _example(
+        201: example(
             {"place": "northshire", "version": 1, "sha256": "9f2c…", "report": {"…": "…"}},
             "Stored as a new version and assessed; the report is the govrules/report/v1 one.",
         ),
-        200: _example(
+        200: example(
             {"place": "northshire", "version": 1, "sha256": "9f2c…", "report": {"…": "…"}},
             "The same content as the place's latest version: that version, no new one.",
         ),
-        **_AUTH,
+        **AUTH,
         **errors(400, 404, 408, 413, 415, 422),
     },
-    openapi_extra={**_SUBMIT_BODY, **_SECURITY},
+    openapi_extra={**SUBMIT_BODY, **SECURITY},
     summary="Store and assess a place's declaration",
 )
 async def submit_declaration(
@@ -307,13 +142,13 @@ async def submit_declaration(
             )
         system = slug(document["system"]["name"])
         if not who.covers(system):
-            raise _forbidden_system(who, system)
+            raise forbidden_system(who, system)
         try:
             current = register.place_system(place)
         except NotInRegister:
             current = system
         if not who.covers(current):
-            raise _forbidden_system(who, current)
+            raise forbidden_system(who, current)
         report = service.engine_for(job.rulesets).evaluate(job.declaration, job.as_of).to_json()
         stored = register.submit(document, report, actor=who.name, source=None)
         return JSONResponse(stored.to_json(), status_code=201 if stored.created else 200)
@@ -323,9 +158,9 @@ async def submit_declaration(
 
 @router.get(
     "/places",
-    responses={200: _example([_ENTRY], "Each place's latest verdict."), **_UNAUTHORISED},
+    responses={200: example([ENTRY], "Each place's latest verdict."), **UNAUTHORISED},
     summary="List the places",
-    openapi_extra=_SECURITY,
+    openapi_extra=SECURITY,
 )
 def list_places(who: Reader, register: RegisterDep) -> list[dict[str, Any]]:
     """Every place in the register (a system-limited token: its system's places) with its
@@ -336,45 +171,45 @@ def list_places(who: Reader, register: RegisterDep) -> list[dict[str, Any]]:
 @router.get(
     "/places/{place}",
     responses={
-        200: _example(
-            {**_ENTRY, "history": [_HISTORY]},
+        200: example(
+            {**ENTRY, "history": [HISTORY]},
             "The latest entry, and every assessment, newest first.",
         ),
-        **_AUTH,
-        **_not_found_doc("place"),
+        **AUTH,
+        **not_found_doc("place"),
         **errors(422),
     },
     summary="A place's latest verdict and history",
-    openapi_extra=_SECURITY,
+    openapi_extra=SECURITY,
 )
 def get_place(place: PlaceId, who: Reader, register: RegisterDep) -> dict[str, Any]:
     """The latest entry of the place plus its history: each assessment with its version,
     counts per tier, and the criteria whose status changed from the one before."""
-    _place_system(register, who, place)
+    place_system(register, who, place)
     try:
         return register.place(place)
     except NotInRegister as err:
-        raise _not_found(err) from None
+        raise not_found(err) from None
 
 
 @router.get(
     "/places/{place}/report",
     responses={
         200: {"description": "The govrules/report/v1 report of the latest assessment."},
-        **_AUTH,
-        **_not_found_doc("place"),
+        **AUTH,
+        **not_found_doc("place"),
         **errors(422),
     },
     summary="A place's latest report",
-    openapi_extra=_SECURITY,
+    openapi_extra=SECURITY,
 )
 def get_place_report(place: PlaceId, who: Reader, register: RegisterDep) -> dict[str, Any]:
     """The full report of the place's latest assessment."""
-    _place_system(register, who, place)
+    place_system(register, who, place)
     try:
         return register.report(place)
     except NotInRegister as err:
-        raise _not_found(err) from None
+        raise not_found(err) from None
 
 
 # -- systems -----------------------------------------------------------------------------------
@@ -383,7 +218,7 @@ def get_place_report(place: PlaceId, who: Reader, register: RegisterDep) -> dict
 @router.get(
     "/systems",
     responses={
-        200: _example(
+        200: example(
             [
                 {
                     "system": "northshire-and-coast-ics",
@@ -394,43 +229,23 @@ def get_place_report(place: PlaceId, who: Reader, register: RegisterDep) -> dict
             ],
             "Every system with a place in the register.",
         ),
-        **_UNAUTHORISED,
+        **UNAUTHORISED,
     },
     summary="List the systems",
-    openapi_extra=_SECURITY,
+    openapi_extra=SECURITY,
 )
 def list_systems(who: Reader, register: RegisterDep) -> list[dict[str, Any]]:
     """Systems (identified by the slug of `system.name`) and their places."""
     return register.systems(system=who.system)
 
 
-def _rules(service: Service, matrix: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
-    """The rules of the matrix in report order (must before should), with title and tier."""
-    from ...report import rule_sort_key
-
-    seen = {rule for row in matrix.values() for rule in row}
-    known = {r.id: r for r in service.program.rules}
-    out = []
-    for rule in sorted(seen, key=rule_sort_key):
-        found = known.get(rule)
-        out.append(
-            {
-                "rule": rule,
-                "title": (found.rule.title or "") if found else "",
-                "severity": (found.rule.severity or "must") if found else "must",
-            }
-        )
-    out.sort(key=lambda r: r["severity"] != "must")
-    return out
-
-
 @router.get(
     "/systems/{system}",
     responses={
-        200: _example(
+        200: example(
             {
                 "system": "northshire-and-coast-ics",
-                "places": [_ENTRY],
+                "places": [ENTRY],
                 "matrix": {"northshire": {"SAP-1": "pass", "SAP-2": "pass"}},
                 "checks": [
                     {"check": "SAP-7", "status": "pass", "explanation": "each of the 3 places …"},
@@ -443,12 +258,12 @@ def _rules(service: Service, matrix: dict[str, dict[str, str]]) -> list[dict[str
             },
             "Each place's verdict, the places × criteria matrix and the system-level checks.",
         ),
-        **_AUTH,
-        **_not_found_doc("system"),
+        **AUTH,
+        **not_found_doc("system"),
         **errors(422),
     },
     summary="A system: verdicts, matrix and system-level checks",
-    openapi_extra=_SECURITY,
+    openapi_extra=SECURITY,
 )
 def get_system(
     system: SystemId, who: Reader, register: RegisterDep, service: ServiceDep
@@ -458,12 +273,12 @@ def get_system(
     system counts is in the register) and `system-facts` (the `system.*` facts are the same in
     every place's declaration; each disagreement is named)."""
     if not who.covers(system):
-        raise _forbidden_system(who, system)
+        raise forbidden_system(who, system)
     try:
         view = register.system(system)
     except NotInRegister as err:
-        raise _not_found(err) from None
-    view["rules"] = _rules(service, view["matrix"])
+        raise not_found(err) from None
+    view["rules"] = matrix_rules(service, view["matrix"])
     return view
 
 
@@ -473,15 +288,15 @@ def get_system(
 @router.get(
     "/calendar",
     responses={
-        200: _example(
+        200: example(
             [{"place": "northshire", "rule": "DIG-1", "due": "2024-12-31", "would_pass": True}],
             "The criteria coming due, soonest first.",
         ),
-        **_UNAUTHORISED,
+        **UNAUTHORISED,
         **errors(422),
     },
     summary="The criteria coming due",
-    openapi_extra=_SECURITY,
+    openapi_extra=SECURITY,
 )
 def get_calendar(
     who: Reader,
@@ -516,7 +331,7 @@ class ReassessmentRequest(BaseModel):
 @router.post(
     "/reassessments",
     responses={
-        200: _example(
+        200: example(
             {
                 "changes": [{"place": "riverside", "rule": "SAP-2", "from": "fail", "to": "pass"}],
                 "verdicts": [{"place": "riverside", "from": False, "to": True}],
@@ -527,7 +342,7 @@ class ReassessmentRequest(BaseModel):
             },
             "Each finding whose status changed.",
         ),
-        **_AUTH,
+        **AUTH,
         **errors(400, 404, 415, 422),
     },
     openapi_extra={
@@ -551,7 +366,7 @@ class ReassessmentRequest(BaseModel):
                 }
             },
         },
-        **_SECURITY,
+        **SECURITY,
     },
     summary="Re-assess every place",
 )
@@ -612,7 +427,7 @@ async def reassess(
 @router.get(
     "/audit",
     responses={
-        200: _example(
+        200: example(
             [
                 {
                     "id": 3,
@@ -626,11 +441,11 @@ async def reassess(
             ],
             "The audit log, newest first.",
         ),
-        **_AUTH,
+        **AUTH,
         **errors(422),
     },
     summary="The audit log",
-    openapi_extra=_SECURITY,
+    openapi_extra=SECURITY,
 )
 def get_audit(
     who: Admin,
@@ -640,142 +455,3 @@ def get_audit(
     """Every change to the register (who, what, when), newest first. A token limited to a
     system sees that system's entries only."""
     return register.audit_log(system=who.system, limit=limit)
-
-
-# -- pages -------------------------------------------------------------------------------------
-
-
-def _page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    html = templates().get_template(name).render(**context)
-    return HTMLResponse(html, status_code=status)
-
-
-def _page_user(request: Request, register: Register, role: Role = "reader") -> Principal:
-    """The caller of a page, by the token in the login cookie."""
-    return _authenticate(register, request.cookies.get(COOKIE), role)
-
-
-def _guarded(request: Request, register: Register, render: Any) -> Response:
-    """Render a page for its caller, or send them to log in / tell them why not."""
-    try:
-        who = _page_user(request, register)
-        return render(who)  # type: ignore[no-any-return]
-    except ApiError as err:
-        if err.status == 401:
-            target = quote(
-                str(request.url.path) + (f"?{request.url.query}" if request.url.query else "")
-            )
-            return RedirectResponse(f"/register/login?next={target}", status_code=303)
-        return _page("register_error.html", err.status, error=err.body(), user=None)
-
-
-@pages.get("", response_class=HTMLResponse)
-def index_page(request: Request, register: RegisterDep) -> Response:
-    """Systems and places, with links to each."""
-
-    def render(who: Principal) -> Response:
-        return _page(
-            "register_index.html",
-            user=who,
-            systems=register.systems(system=who.system),
-            places=register.places(system=who.system),
-        )
-
-    return _guarded(request, register, render)
-
-
-@pages.get("/systems/{system}", response_class=HTMLResponse)
-def system_page(
-    request: Request, system: str, register: RegisterDep, service: ServiceDep
-) -> Response:
-    """The system matrix and its checks."""
-
-    def render(who: Principal) -> Response:
-        if not who.covers(system):
-            raise _forbidden_system(who, system)
-        try:
-            view = register.system(system)
-        except NotInRegister as err:
-            raise _not_found(err) from None
-        return _page(
-            "register_system.html", user=who, view=view, rules=_rules(service, view["matrix"])
-        )
-
-    return _guarded(request, register, render)
-
-
-@pages.get("/places/{place}", response_class=HTMLResponse)
-def place_page(request: Request, place: str, register: RegisterDep) -> Response:
-    """A place's history: each assessment and what changed."""
-
-    def render(who: Principal) -> Response:
-        _place_system(register, who, place)
-        entry = register.place(place)
-        report = register.report(place)
-        return _page("register_place.html", user=who, entry=entry, report=report)
-
-    return _guarded(request, register, render)
-
-
-@pages.get("/calendar", response_class=HTMLResponse)
-def calendar_page(
-    request: Request,
-    register: RegisterDep,
-    service: ServiceDep,
-    months: Annotated[int, Query(ge=1, le=120)] = 12,
-    as_of: Annotated[str | None, Query(json_schema_extra={"format": "date"})] = None,
-) -> Response:
-    """The criteria coming due, by month."""
-
-    def render(who: Principal) -> Response:
-        date = query_date(as_of) or dt.date.today()
-        items = register.calendar(
-            evaluator(service.engine), as_of=date, months=months, system=who.system
-        )
-        return _page(
-            "register_calendar.html", user=who, items=items, months=months, as_of=date.isoformat()
-        )
-
-    return _guarded(request, register, render)
-
-
-@pages.get("/login", response_class=HTMLResponse)
-def login_page(next: str = "/register") -> HTMLResponse:
-    """The form that takes a token."""
-    return _page("register_login.html", next=_local(next), error=None, user=None)
-
-
-def _local(target: str) -> str:
-    """Only paths of this register's pages are followed after logging in."""
-    return target if target.startswith("/register") and "//" not in target else "/register"
-
-
-@pages.post("/login", response_class=HTMLResponse)
-async def login(request: Request, register: RegisterDep) -> Response:
-    """Check the token; on success keep it in an HTTP-only cookie and go on."""
-    async with request.form(max_files=0, max_fields=4) as form:
-        token = str(form.get("token") or "").strip()
-        target = _local(str(form.get("next") or "/register"))
-    try:
-        who = await run_in_threadpool(_authenticate, register, token, "reader")
-    except ApiError as err:
-        return _page("register_login.html", err.status, next=target, error=err.message, user=None)
-    answer = RedirectResponse(target, status_code=303)
-    if who.name != ANONYMOUS:
-        answer.set_cookie(
-            COOKIE,
-            token,
-            httponly=True,
-            samesite="strict",
-            secure=request.url.scheme == "https",
-            path="/register",
-        )
-    return answer
-
-
-@pages.post("/logout")
-def logout() -> Response:
-    """Forget the token."""
-    answer = RedirectResponse("/register/login", status_code=303)
-    answer.delete_cookie(COOKIE, path="/register")
-    return answer
