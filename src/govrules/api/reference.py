@@ -10,7 +10,6 @@ pages; links to files that are not served become plain text.
 
 from __future__ import annotations
 
-import importlib.resources
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +20,7 @@ from fastapi.responses import HTMLResponse
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from ..decisions import docs_dir as docs_dir
 from .problems import ApiError
 from .routers.pages import templates
 
@@ -29,14 +29,6 @@ router = APIRouter(include_in_schema=False)
 #: Names a document may have: ``declaration-format`` for ``docs/declaration-format.md``.
 _NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 _PUNCTUATION = re.compile(r"[^\w\- ]", re.UNICODE)
-
-
-def docs_dir() -> Path:
-    """The documents shipped with the package (or, in a checkout, the top-level ``docs/``)."""
-    packaged = importlib.resources.files("govrules") / "docs"
-    if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[3] / "docs"
 
 
 def slug(heading: str) -> str:
