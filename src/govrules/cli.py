@@ -27,6 +27,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from . import __version__
+from . import backends
 from .backends import names as backend_names
 from .bases import better_hints
 from .bases import needed_bases
@@ -184,6 +185,7 @@ def check(
         date = parse_date(as_of)
     except GovrulesError as err:
         raise click.BadParameter(str(err), param_hint="'--as-of'") from None
+    backends.warm_up(engine or "auto")  # a worker process starts while the rules are read
     program = _rules(rules_paths)
     # Every file is read; an invalid one is reported in its place, beside the others' reports.
     entries: list[Invalid | tuple[str, BaseModel]] = []

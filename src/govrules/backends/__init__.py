@@ -10,10 +10,24 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from typing import Any
 
 from ..errors import UsageError
-from .base import Backend as Backend
-from .base import Pack as Pack
+
+if TYPE_CHECKING:
+    from .base import Backend as Backend
+    from .base import Pack as Pack
+
+
+def __getattr__(name: str) -> Any:
+    # The protocol and the pack are read from .base on first use: the durable_rules worker
+    # process imports this package and needs neither (nor the checker they bring).
+    if name in ("Backend", "Pack"):
+        from . import base
+
+        return getattr(base, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +59,23 @@ REGISTRY: dict[str, Entry] = {
 def names() -> tuple[str, ...]:
     """The back-ends one may choose (``--engine``, ``GOVRULES_ENGINE``)."""
     return tuple(REGISTRY)
+
+
+def warm_up(name: str) -> None:
+    """Let the back-end ``name`` would resolve to start what it needs (a worker process) while
+    the caller reads its rules. Does nothing for an unknown or unavailable back-end: the
+    error is for :func:`resolve_backend` to give."""
+    for candidate, entry in REGISTRY.items():
+        if name not in ("auto", candidate):
+            continue
+        if not entry.available()[0]:
+            if name == "auto":
+                continue
+            return
+        start = getattr(importlib.import_module(entry.module, __name__), "warm_up", None)
+        if start is not None:
+            start()
+        return
 
 
 def resolve_backend(name: str) -> tuple[str, Backend, str | None]:

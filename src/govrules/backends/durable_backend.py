@@ -37,6 +37,13 @@ def available() -> tuple[bool, str | None]:
     return durable.AVAILABLE, durable.UNAVAILABLE_REASON
 
 
+def warm_up() -> None:
+    """Start the worker process early (see :meth:`DurableProcess.warm_up`)."""
+    from . import durable_process
+
+    durable_process.shared().warm_up()
+
+
 class DurableBackend:
     """Outcomes derived by durable_rules, checked against the Python side's."""
 
