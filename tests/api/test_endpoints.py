@@ -184,3 +184,11 @@ def test_assessment_bad_severity_is_422_and_openapi_shows_the_parameters(
     by_name = {p["name"]: p["schema"] for p in params}
     assert by_name["severity"]["enum"] == ["must", "should", "all"]
     assert by_name["only"]["enum"] == ["failing", "all"]
+
+
+def test_the_assessment_answer_is_the_cli_report_whatever_the_serialiser() -> None:
+    from govrules.api.routers._responses import json_bytes
+
+    doc = {"a": "caf\u00e9", "n": 1e16, "lone": "x\ud800"}  # orjson refuses the surrogate
+    assert json.loads(json_bytes(doc)) == doc
+    assert json.loads(json_bytes({"a": "caf\u00e9"})) == {"a": "caf\u00e9"}

@@ -14,6 +14,7 @@ field names (``as_of``, ``rulesets``, ``declaration``).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,7 +105,12 @@ def parse(raw: bytes, fmt: str) -> tuple[object, LocationIndex]:
 
 
 def sub_index(index: LocationIndex, prefix: PathTuple) -> LocationIndex:
-    """The locations under ``prefix``, with paths relative to it."""
+    """The locations under ``prefix``, with paths relative to it (worked out only when a
+    message needs one: a valid request never reads its locations)."""
+    return LocationIndex.deferred(lambda: _sub_index(index, prefix))
+
+
+def _sub_index(index: LocationIndex, prefix: PathTuple) -> LocationIndex:
     n = len(prefix)
     values: dict[PathTuple, Position] = {}
     keys: dict[PathTuple, Position] = {}
@@ -122,22 +128,25 @@ def _at(index: LocationIndex, path: PathTuple, key: bool = False) -> tuple[int |
     return (found[0], found[1]) if found else (None, None)
 
 
-def _date(value: object, path: str, where: tuple[int | None, int | None]) -> dt.date | InputIssue:
+def _date(
+    value: object, path: str, where: Callable[[], tuple[int | None, int | None]]
+) -> dt.date | InputIssue:
+    """A date, or the issue with its position (looked up only then)."""
     if not isinstance(value, str):
         return InputIssue(
-            path, f"expected a date as YYYY-MM-DD, got {describe_value(value)}", *where
+            path, f"expected a date as YYYY-MM-DD, got {describe_value(value)}", *where()
         )
     try:
         return parse_date(value)
     except UsageError as err:
-        return InputIssue(path, str(err), *where)
+        return InputIssue(path, str(err), *where())
 
 
 def query_date(value: str | None) -> dt.date | None:
     """``as_of`` from the query string; 422 when it is not a real date."""
     if value is None:
         return None
-    got = _date(value, "as_of", (None, None))
+    got = _date(value, "as_of", lambda: (None, None))
     if isinstance(got, InputIssue):
         raise ApiError.from_issues([got], code="invalid_request")
     return got
@@ -193,7 +202,7 @@ def read_assessment(
     # parameter wins over the body's value (the URL is what a caller changes last).
     date = as_of
     if data.get("as_of") is not None:
-        got = _date(data["as_of"], "as_of", _at(index, ("as_of",)))
+        got = _date(data["as_of"], "as_of", lambda: _at(index, ("as_of",)))
         if isinstance(got, InputIssue):
             issues.append(got)
         elif as_of is None:
@@ -201,13 +210,12 @@ def read_assessment(
     names = rulesets
     if data.get("rulesets") is not None:
         value = data["rulesets"]
-        where = _at(index, ("rulesets",))
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             issues.append(
                 InputIssue(
                     "rulesets",
                     f"expected a list of ruleset names, got {describe_value(value)}",
-                    *where,
+                    *_at(index, ("rulesets",)),
                 )
             )
         elif rulesets is None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
+
+import orjson
 
 from ..schemas import ErrorBody
 
@@ -20,3 +23,13 @@ _DESCRIPTIONS = {
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """``responses=`` entries for the given error statuses."""
     return {s: {"model": ErrorBody, "description": _DESCRIPTIONS[s]} for s in statuses}
+
+
+def json_bytes(document: Any) -> bytes:
+    """A JSON answer as bytes: orjson where it can (reports are large, and this runs for
+    every assessment), the standard library for what orjson refuses (a lone surrogate in a
+    text), so every document the library's serialisers give is answered."""
+    try:
+        return orjson.dumps(document)
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        return json.dumps(document, separators=(",", ":")).encode("ascii")  # \ud800 escapes

@@ -10,7 +10,7 @@ from fastapi import Depends
 from fastapi import Query
 from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 
 from ...models import SPEC_EXAMPLE
 from ...selection import OnlyChoice
@@ -22,6 +22,7 @@ from ..dependencies import get_service
 from ..schemas import ReportOut
 from ..service import Service
 from ._responses import errors
+from ._responses import json_bytes
 
 router = APIRouter(prefix="/v1", tags=["assessments"])
 
@@ -95,7 +96,7 @@ async def create_assessment(
             "cover every finding, and the report gains a `shown` member."
         ),
     ] = "all",
-) -> JSONResponse:
+) -> Response:
     """Check one declaration against the loaded rulesets and return the report, the same
     document as `govrules check --format json`.
 
@@ -106,9 +107,10 @@ async def create_assessment(
     date = query_date(as_of)
     content_type = request.headers.get("content-type")
 
-    def work() -> dict[str, Any]:
-        # Parsing, validation and evaluation are CPU work: off the event loop.
+    def work() -> bytes:
+        # Parsing, validation, evaluation and serialising are CPU work: off the event loop.
         job = read_assessment(raw, content_type, date, rulesets)
-        return service.assess(job.declaration, job.as_of, job.rulesets, Selection(severity, only))
+        report = service.assess(job.declaration, job.as_of, job.rulesets, Selection(severity, only))
+        return json_bytes(report)
 
-    return JSONResponse(await run_in_threadpool(work))
+    return Response(await run_in_threadpool(work), media_type="application/json")
