@@ -161,3 +161,49 @@ def test_a_restarted_worker_is_sent_only_the_plans_in_use(monkeypatch: pytest.Mo
         assert set(sent) == plans(local)  # not the national engine's plans
     finally:
         worker.close()
+
+
+@pytest.mark.parametrize(
+    "require",
+    [
+        "999999999999999.0 * 100 >= 1",  # a float past 1e16, made in the rule
+        "system.places * 999999999999999 * 999999999999999 >= 1",  # far past 2^53
+        "count(accountable_persons) + 999999999999999 * 99999 >= 1",
+    ],
+)
+def test_numbers_durable_cannot_compare_exactly_are_decided_in_python(
+    tmp_path: Path, require: str
+) -> None:
+    path = tmp_path / "big.gr"
+    path.write_text(
+        'ruleset "big" version "1" for "govrules/place/v1"\n'
+        'source "004" "NHS Providers briefing on the integration white paper"\n'
+        "rule BIG-1 {\n"
+        '    title "Big numbers" severity must due 2023-04-01\n'
+        f"    require {require}\n"
+        '    cite "004" section "Governance" "big numbers"\n'
+        '    explain "not met"\n'
+        '    remedy "none"\n'
+        "}\n",
+        encoding="utf-8",
+    )
+    program = load_rulesets([path])
+    durable = Engine(program, "durable").evaluate(NORTHSHIRE, "2023-09-30")
+    python = Engine(program, "python").evaluate(NORTHSHIRE, "2023-09-30")
+    assert [f.to_json() for f in durable.findings] == [f.to_json() for f in python.findings]
+    assert durable.findings[0].status == "pass"
+
+
+def test_the_issues_literal_reproducer_is_a_located_diagnostic(tmp_path: Path) -> None:
+    from govrules.errors import RuleError
+
+    path = tmp_path / "big.gr"
+    path.write_text(
+        'ruleset "big" version "1" for "govrules/place/v1"\n'
+        "rule BIG-1 {\n    require 10000000000000000.0 * 1 >= 1\n}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RuleError) as caught:
+        load_rulesets([path])
+    assert "number_too_large" in {d.code for d in caught.value.diagnostics}
+    assert caught.value.exit_code == 3
