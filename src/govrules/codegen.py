@@ -42,6 +42,7 @@ from pydantic import BaseModel
 
 from . import ast
 from . import types as T
+from . import values
 from .checker import CheckedRule
 from .checker import Program
 from .codegen_runtime import _BINARY
@@ -177,6 +178,10 @@ class _Gen:
         if e.op == "contains":
             t = self.temp()  # the left side is read first, as written
             return f"(({t} := {left}), _in({right}, {t}))[1]"
+        if e.op in ("==", "!=") and isinstance(e.right, ast.Literal):
+            if isinstance(e.right.value, str):  # a text constant: case-folded once, here
+                key = self.const(values.norm(e.right.value))
+                return f"{'_eqk' if e.op == '==' else '_nek'}({left}, {key})"
         return f"{_COMPARE[e.op]}({left}, {right})"
 
     def _Test(self, e: ast.Test, scope: dict[str, _Var], rec: str | None) -> str:  # noqa: N802

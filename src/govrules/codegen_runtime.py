@@ -163,6 +163,8 @@ HELPERS: dict[str, Any] = {
     "_div": values.div,
     "_neg": values.negate,
     "_eq": values.eq,
+    "_eqk": values.eq_key,
+    "_nek": values.ne_key,
     "_ne": values.ne,
     "_lt": values.lt,
     "_le": values.le,

@@ -141,6 +141,26 @@ def eq(a: Any, b: Any) -> bool | None:
     return bool(norm(a) == norm(b))
 
 
+def eq_key(a: Any, key: str) -> bool | None:
+    """``a == text`` where ``key`` is ``norm(text)``, worked out once (generated code).
+
+    Examples:
+        >>> eq_key("Place Board", norm("place board")), eq_key(None, "x"), eq_key(3, "3")
+        (True, None, False)
+    """
+    if a is None:
+        return None
+    if a.__class__ is str:
+        return (_NORMALISED.get(a) or norm(a)) == key
+    return bool(norm(a) == key)
+
+
+def ne_key(a: Any, key: str) -> bool | None:
+    """``a != text``, as :func:`eq_key`."""
+    found = eq_key(a, key)
+    return None if found is None else not found
+
+
 def ne(a: Any, b: Any) -> bool | None:
     """``a != b``."""
     if a is None or b is None:
