@@ -114,6 +114,15 @@ def main() -> None:
     """Check governance declarations (places, provider collaboratives) against the rules."""
 
 
+_ENGINE_OPTION = click.option(
+    "--engine",
+    type=click.Choice(ENGINE_NAMES),
+    default="auto",
+    show_default=True,
+    help="Rule engine back-end; auto: the first of "
+    + ", ".join(backend_names())
+    + " that can run here.",
+)
 _RULES_OPTION = click.option(
     "--rules",
     "rules_paths",
@@ -137,15 +146,7 @@ _RULES_OPTION = click.option(
     help="Report format.",
 )
 @click.option("--output", "-o", metavar="FILE", help="Write the report to FILE.")
-@click.option(
-    "--engine",
-    type=click.Choice(ENGINE_NAMES),
-    default="auto",
-    show_default=True,
-    help="Rule engine back-end; auto: the first of "
-    + ", ".join(backend_names())
-    + " that can run here.",
-)
+@_ENGINE_OPTION
 @click.option(
     "--color/--no-color",
     default=None,
@@ -403,15 +404,7 @@ def rules_cmd(rules_paths: tuple[str, ...], fmt: str) -> None:
     help="Worker processes (each loads the rules once).",
 )
 @_RULES_OPTION
-@click.option(
-    "--engine",
-    type=click.Choice(ENGINE_NAMES),
-    default="auto",
-    show_default=True,
-    help="Rule engine back-end; auto: the first of "
-    + ", ".join(backend_names())
-    + " that can run here.",
-)
+@_ENGINE_OPTION
 @click.option(
     "--max-body-bytes",
     default=1 << 20,

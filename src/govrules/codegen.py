@@ -50,7 +50,7 @@ from .codegen_runtime import _CALL
 from .codegen_runtime import _COMPARE
 from .codegen_runtime import HELPERS
 from .codegen_runtime import _missing_prefix
-from .codegen_runtime import _steps
+from .interpreter import compile_steps
 from .interpreter import steps_text
 from .prose import Shape
 
@@ -284,7 +284,7 @@ class _Gen:
             value = self._steps(var.name, var.type, e.steps)
             if rec is None or var.key is None:
                 return value
-            steps = _steps(e.steps)
+            steps = compile_steps(e.steps)
             rest = steps_text(e.steps)
             return (
                 f"_read_item({rec}, {self.const(var.key + rest)}, {self.const(var.prefix)}, "
@@ -307,7 +307,7 @@ class _Gen:
         value = self._steps("m", T.Type("object"), (ast.FieldStep(e.root), *e.steps))
         if rec is None:
             return value
-        steps = _steps(e.steps)
+        steps = compile_steps(e.steps)
         texts = tuple(ast.Path(e.root, e.steps[:n]).text() for n in range(len(e.steps) + 1))
         missing = self.const(functools.partial(_missing_prefix_of, e.root, steps, texts))
         return f"_read_doc({rec}, {self.const(e.text())}, {value}, {missing}, m)"

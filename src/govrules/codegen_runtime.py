@@ -12,7 +12,6 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from . import ast
 from . import values
 
 _UNSET = object()
@@ -83,18 +82,6 @@ def walk(value: Any, steps: tuple[tuple[str, Any], ...]) -> Any:
             rest = steps[k + 1 :]
             return _flat([walk(item, rest) if rest else item for item in value])
     return value
-
-
-def _steps(path_steps: tuple[ast.Step, ...]) -> tuple[tuple[str, Any], ...]:
-    out: list[tuple[str, Any]] = []
-    for s in path_steps:
-        if isinstance(s, ast.FieldStep):
-            out.append(("f", s.name))
-        elif isinstance(s, ast.IndexStep):
-            out.append(("i", s.index))
-        else:
-            out.append(("w", None))
-    return tuple(out)
 
 
 def _missing_prefix(

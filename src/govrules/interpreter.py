@@ -109,7 +109,8 @@ def steps_text(steps: tuple[ast.Step, ...]) -> str:
     return ast.Path("", steps).text()
 
 
-def _compile_steps(steps: tuple[ast.Step, ...]) -> tuple[Step, ...]:
+def compile_steps(steps: tuple[ast.Step, ...]) -> tuple[Step, ...]:
+    """Path steps as ``(kind, argument)`` pairs, as :func:`walk` follows them."""
     out: list[Step] = []
     for s in steps:
         if isinstance(s, ast.FieldStep):
@@ -187,7 +188,7 @@ class Compiler:
         raise TypeError(f"cannot compile {type(e).__name__}")  # pragma: no cover
 
     def _path(self, e: ast.Path, lets: frozenset[str], loop_vars: frozenset[str]) -> Fn:
-        steps = _compile_steps(e.steps)
+        steps = compile_steps(e.steps)
         root = e.root
         if root in loop_vars:
             rest = steps_text(e.steps)
@@ -304,7 +305,7 @@ def _missing_prefix(doc: dict[str, Any], path: ast.Path) -> str:
     """The shortest prefix of ``path`` that is missing from ``doc`` (the path if none is)."""
     for n in range(len(path.steps) + 1):
         prefix = ast.Path(path.root, path.steps[:n])
-        if walk(doc, (("f", path.root), *_compile_steps(prefix.steps))) is None:
+        if walk(doc, (("f", path.root), *compile_steps(prefix.steps))) is None:
             return prefix.text()
     return path.text()
 
