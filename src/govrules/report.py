@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
@@ -61,6 +62,17 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}
     return value
+
+
+def tally(findings: Sequence[Finding]) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
+    """Counts of findings per status, and per severity tier and status (every status and
+    both tiers present)."""
+    summary: dict[str, int] = dict.fromkeys(STATUSES, 0)
+    tiers: dict[str, dict[str, int]] = {sev: dict.fromkeys(STATUSES, 0) for sev in SEVERITIES}
+    for f in findings:
+        summary[f.status] += 1
+        tiers.setdefault(f.severity, dict.fromkeys(STATUSES, 0))[f.status] += 1
+    return summary, tiers
 
 
 @dataclass(slots=True)
@@ -142,18 +154,12 @@ class Report:
     @property
     def summary(self) -> dict[str, int]:
         """Count of findings per status, every status present."""
-        counts: dict[str, int] = dict.fromkeys(STATUSES, 0)
-        for f in self.findings:
-            counts[f.status] += 1
-        return counts
+        return tally(self.findings)[0]
 
     @property
     def by_severity(self) -> dict[str, dict[str, int]]:
         """The counts of :attr:`summary` for each severity tier, both tiers always present."""
-        counts: dict[str, dict[str, int]] = {sev: dict.fromkeys(STATUSES, 0) for sev in SEVERITIES}
-        for f in self.findings:
-            counts.setdefault(f.severity, dict.fromkeys(STATUSES, 0))[f.status] += 1
-        return counts
+        return tally(self.findings)[1]
 
     def to_json(self) -> dict[str, Any]:
         """The ``govrules/report/v1`` document."""

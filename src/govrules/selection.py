@@ -19,9 +19,9 @@ from typing import Literal
 from typing import get_args
 
 from .report import SEVERITIES
-from .report import STATUSES
 from .report import Finding
 from .report import Report
+from .report import tally
 
 SeverityChoice = Literal["must", "should", "all"]
 OnlyChoice = Literal["failing", "all"]
@@ -69,15 +69,6 @@ class Selection:
 EVERYTHING = Selection()
 
 
-def _counts(findings: Sequence[Finding]) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
-    summary: dict[str, int] = dict.fromkeys(STATUSES, 0)
-    tiers: dict[str, dict[str, int]] = {sev: dict.fromkeys(STATUSES, 0) for sev in SEVERITIES}
-    for f in findings:
-        summary[f.status] += 1
-        tiers.setdefault(f.severity, dict.fromkeys(STATUSES, 0))[f.status] += 1
-    return summary, tiers
-
-
 @dataclass(frozen=True, slots=True)
 class SelectedReport(Report):
     """A report that shows some findings but keeps the verdict and counts of all of them.
@@ -97,12 +88,12 @@ class SelectedReport(Report):
     @property
     def summary(self) -> dict[str, int]:
         """Count of every finding of the assessment per status (not only those shown)."""
-        return _counts(self.assessed)[0]
+        return tally(self.assessed)[0]
 
     @property
     def by_severity(self) -> dict[str, dict[str, int]]:
         """:attr:`summary` per severity tier, for the whole assessment."""
-        return _counts(self.assessed)[1]
+        return tally(self.assessed)[1]
 
     @property
     def left_out(self) -> int:
